@@ -1,0 +1,51 @@
+"""rolnlp: read, classify and compare China's annual rule-of-law government reports.
+
+Quick start
+-----------
+>>> import rolnlp
+>>> report = rolnlp.read_report("corpus/reports/000_5c5bdc2152d9c680.txt")  # doctest: +SKIP
+>>> rolnlp.classify("全面推行行政执法三项制度").label  # doctest: +SKIP
+'enforcement'
+
+Heavy parts (scikit-learn, gensim, matplotlib) are imported only when first
+used, so ``import rolnlp`` stays cheap for programs that only classify.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+
+from ._version import __version__
+from .codebook import CATEGORY_CODES, CODEBOOK_VERSION, SECTION_CODES
+from .errors import LabelError, ModelError, ReportError, RolnlpError
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+# public name -> module that defines it (imported on first access)
+_LAZY = {
+    "read_report": "rolnlp.reading",
+    "Report": "rolnlp.reading",
+    "Paragraph": "rolnlp.reading",
+    "Heading": "rolnlp.reading",
+    "Metadata": "rolnlp.reading",
+    "Tokenizer": "rolnlp.text",
+    "tokenize": "rolnlp.text",
+    "Corpus": "rolnlp.corpus",
+    "read_corpus": "rolnlp.corpus",
+}
+
+__all__ = ["__version__", "CATEGORY_CODES", "SECTION_CODES", "CODEBOOK_VERSION",
+           "RolnlpError", "ReportError", "ModelError", "LabelError", *_LAZY]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rolnlp' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,35 @@
+"""Small file helpers shared by every layer: atomic writes."""
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode="w", encoding="utf-8"):
+    """Open a temporary file beside ``path`` and rename it over ``path`` on success.
+
+    An exception inside the block (or an interrupted process) leaves any
+    existing ``path`` untouched.
+
+    Example
+    -------
+    >>> with atomic_write("out.json") as f:  # doctest: +SKIP
+    ...     f.write("{}")
+    """
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=os.path.basename(path), dir=directory)
+    try:
+        kwargs = {} if "b" in mode else {"encoding": encoding, "newline": ""}
+        with os.fdopen(fd, mode, **kwargs) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,6 @@
+"""Reading: decode, clean, normalise script, recover metadata and structure."""
+from .reader import read_report
+from .report import Heading, Metadata, Paragraph, Removed, Report, SectionSpan
+
+__all__ = ["read_report", "Report", "Paragraph", "Heading", "Metadata", "Removed",
+           "SectionSpan"]

@@ -1,0 +1,48 @@
+"""``read_report``: decode → clean → simplify → metadata → structure."""
+from __future__ import annotations
+
+import hashlib
+import os
+
+from .clean import clean, to_simplified as _to_simplified
+from .decode import load
+from .metadata import extract_metadata
+from .report import Report
+from .structure import segment
+
+
+def read_report(source, *, encoding=None, to_simplified=True, id=None) -> Report:
+    """Read one report from a path, a ``str`` of text or ``bytes``.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or bytes
+        A path to a .txt/.html file, the report text itself, or raw bytes.
+    encoding : str, optional
+        Force an encoding instead of detecting one.
+    to_simplified : bool, default True
+        Convert traditional script to simplified (``report.original`` keeps it).
+    id : str, optional
+        Identifier; defaults to the file stem or a hash of the text.
+
+    Returns
+    -------
+    Report
+
+    Example
+    -------
+    >>> r = read_report("corpus/reports/000_5c5bdc2152d9c680.txt")  # doctest: +SKIP
+    >>> r.metadata.region, r.metadata.year  # doctest: +SKIP
+    ('硚口区', 2024)
+    """
+    raw, enc, path = load(source, encoding)
+    original, removed = clean(raw)
+    text = _to_simplified(original) if to_simplified else original
+    headings, paragraphs = segment(text)
+    metadata = extract_metadata(text, raw=raw, removed=removed)
+    if id is None:
+        id = (os.path.splitext(os.path.basename(path))[0] if path
+              else hashlib.sha1(text.encode("utf-8")).hexdigest()[:12])
+    return Report(id=id, text=text, original=original, raw=raw, removed=removed,
+                  metadata=metadata, headings=headings, paragraphs=paragraphs,
+                  encoding=enc, path=path)

@@ -1,0 +1,244 @@
+"""The data model: a :class:`Report` made of headings and paragraphs.
+
+Like spaCy's ``Doc``/``Token``, every unit is a view into ``Report.text`` with
+offsets: ``report.text[u.start:u.end] == u.text``.  The whitespace that follows a
+unit is kept in ``u.whitespace`` so that concatenating ``u.text_with_ws`` over
+``report.units(level="all")`` gives back ``report.text`` exactly (lossless).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Iterator, Optional
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What a report says about itself.  Any field may be ``None`` when unknown.
+
+    ``level`` is one of province / city / district / county / department;
+    ``date`` is the publication date as ISO ``YYYY-MM-DD``; ``year`` is the
+    year reported on (not the year of publication).
+    """
+
+    title: Optional[str] = None
+    region: Optional[str] = None
+    city: Optional[str] = None
+    province: Optional[str] = None
+    level: Optional[str] = None
+    year: Optional[int] = None
+    publisher: Optional[str] = None
+    date: Optional[str] = None
+    source: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of web residue taken out during cleaning, with the rule that took it."""
+
+    text: str
+    reason: str
+    line: int = -1  # line number in the decoded input, -1 when not line-based
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading standing on its own (``一、…``, ``（一）…``, ``1.…``).
+
+    ``level`` is 1 for ``一、``, 2 for ``（一）``, 3 for ``1.``/``（1）``;
+    ``path`` holds the titles of the enclosing headings and this one.
+    """
+
+    text: str
+    start: int
+    end: int
+    level: int
+    marker: str
+    path: tuple[str, ...]
+    section: str
+    index: int
+    whitespace: str = ""
+    kind: str = field(default="heading", init=False)
+
+    @property
+    def title(self) -> str:
+        return self.text[len(self.marker):].strip()
+
+    @property
+    def text_with_ws(self) -> str:
+        return self.text + self.whitespace
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph (or, with ``kind="item"``, one ``一是…`` item of one).
+
+    ``heading_path`` lists the headings it stands under, outermost first,
+    including a heading written inline at its own start; ``section`` is a
+    section code of the codebook (preamble, achievements, shortcomings, plans,
+    other); ``index`` counts units of its kind from 0 in reading order.
+    """
+
+    text: str
+    start: int
+    end: int
+    heading_path: tuple[str, ...]
+    section: str
+    index: int
+    whitespace: str = ""
+    kind: str = "paragraph"
+    parent: Optional[int] = None  # for items: index of the paragraph they split
+
+    @property
+    def text_with_ws(self) -> str:
+        return self.text + self.whitespace
+
+    @property
+    def heading(self) -> Optional[str]:
+        """The innermost heading, or ``None`` before the first heading."""
+        return self.heading_path[-1] if self.heading_path else None
+
+
+@dataclass(frozen=True)
+class SectionSpan:
+    """A report section: a run of units sharing a section code."""
+
+    code: str
+    title: Optional[str]
+    start: int
+    end: int
+    paragraphs: tuple[Paragraph, ...]
+
+
+class Report:
+    """A cleaned, structured report.  Build one with :func:`rolnlp.read_report`.
+
+    Attributes
+    ----------
+    id : str
+        Stable identifier (file stem, or a content hash for text input).
+    text : str
+        The cleaned text (simplified script unless ``to_simplified=False``).
+    original : str
+        The cleaned text before script conversion.
+    raw : str
+        The decoded input before cleaning.
+    removed : list of Removed
+        Web residue taken out during cleaning.
+    metadata : Metadata
+    headings : list of Heading
+    paragraphs : list of Paragraph
+    encoding : str or None
+        The encoding the input was decoded from (``None`` for ``str`` input).
+    path : str or None
+    """
+
+    def __init__(self, *, id, text, original, raw, removed, metadata, headings,
+                 paragraphs, encoding=None, path=None, items=None):
+        self.id = id
+        self.text = text
+        self.original = original
+        self.raw = raw
+        self.removed = list(removed)
+        self.metadata = metadata
+        self.headings = list(headings)
+        self.paragraphs = list(paragraphs)
+        self.encoding = encoding
+        self.path = path
+        self._items = items
+
+    def __repr__(self) -> str:
+        m = self.metadata
+        return (f"<Report {self.id!r} {m.region or '?'} {m.year or '?'}: "
+                f"{len(self.headings)} headings, {len(self.paragraphs)} paragraphs>")
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        return iter(self.paragraphs)
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    def units(self, level: str = "paragraph") -> list:
+        """Units of the report in reading order.
+
+        Parameters
+        ----------
+        level : {"paragraph", "item", "all"}
+            ``"paragraph"``: the paragraphs; ``"item"``: paragraphs with the
+            ``一是…二是…`` items of long paragraphs split out (still lossless);
+            ``"all"``: headings and paragraphs together, which tile ``text``.
+        """
+        if level == "paragraph":
+            return list(self.paragraphs)
+        if level == "item":
+            if self._items is None:
+                from .structure import split_items
+                self._items = split_items(self.paragraphs)
+            return list(self._items)
+        if level == "all":
+            return sorted([*self.headings, *self.paragraphs], key=lambda u: u.start)
+        raise ValueError(f"level must be 'paragraph', 'item' or 'all', got {level!r}")
+
+    @property
+    def sections(self) -> list[SectionSpan]:
+        """Consecutive paragraphs grouped by section code."""
+        out: list[SectionSpan] = []
+        for p in self.paragraphs:
+            if out and out[-1].code == p.section:
+                last = out[-1]
+                out[-1] = replace(last, end=p.end, paragraphs=last.paragraphs + (p,))
+            else:
+                title = p.heading_path[0] if p.heading_path else None
+                out.append(SectionSpan(p.section, title, p.start, p.end, (p,)))
+        return out
+
+    def outline(self) -> list[dict]:
+        """The heading tree as nested dicts: title, level, section, paragraphs, children.
+
+        ``paragraphs`` counts the paragraphs directly under the heading.
+        """
+        roots: list[dict] = []
+        stack: list[dict] = []
+        by_path: dict[tuple, dict] = {}
+        for h in self.headings:
+            node = {"title": h.text, "level": h.level, "section": h.section,
+                    "paragraphs": 0, "children": []}
+            while stack and stack[-1]["level"] >= h.level:
+                stack.pop()
+            (stack[-1]["children"] if stack else roots).append(node)
+            stack.append(node)
+            by_path[h.path] = node
+        for p in self.paragraphs:
+            path = p.heading_path
+            while path and path not in by_path:
+                path = path[:-1]
+            if path:
+                by_path[path]["paragraphs"] += 1
+        return roots
+
+    def to_dataframe(self):
+        """One row per paragraph with the report's metadata (a pandas DataFrame)."""
+        import pandas as pd
+
+        meta = {f"report_{k}" if k in ("title", "date") else k: v
+                for k, v in self.metadata.to_dict().items()}
+        rows = [{"report_id": self.id, **meta, "index": p.index, "section": p.section,
+                 "heading": p.heading, "heading_path": " > ".join(p.heading_path),
+                 "start": p.start, "end": p.end, "text": p.text}
+                for p in self.paragraphs]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict: id, metadata, outline and paragraphs."""
+        return {
+            "id": self.id,
+            "metadata": self.metadata.to_dict(),
+            "outline": self.outline(),
+            "paragraphs": [
+                {"index": p.index, "start": p.start, "end": p.end, "section": p.section,
+                 "heading_path": list(p.heading_path), "text": p.text}
+                for p in self.paragraphs
+            ],
+        }

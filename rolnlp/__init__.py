@@ -32,6 +32,16 @@ _LAZY = {
     "tokenize": "rolnlp.text",
     "Corpus": "rolnlp.corpus",
     "read_corpus": "rolnlp.corpus",
+    "classify": "rolnlp.classification",
+    "classify_report": "rolnlp.classification",
+    "train": "rolnlp.classification",
+    "evaluate": "rolnlp.classification",
+    "load_model": "rolnlp.classification",
+    "ParagraphClassifier": "rolnlp.classification",
+    "KeywordClassifier": "rolnlp.classification",
+    "Prediction": "rolnlp.classification",
+    "TopicModel": "rolnlp.analysis",
+    "analyze": "rolnlp.analysis",
 }
 
 __all__ = ["__version__", "CATEGORY_CODES", "SECTION_CODES", "CODEBOOK_VERSION",

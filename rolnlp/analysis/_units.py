@@ -1,0 +1,144 @@
+"""Turn the inputs the analysis functions accept into one paragraph table.
+
+Every analysis works on paragraphs with their report's metadata.  Callers may
+hand over a :class:`~rolnlp.corpus.Corpus`, a list of reports, a directory, a
+DataFrame with a ``text`` column, or plain texts; this module turns each into
+the same pandas DataFrame so the rest of the package has one code path.
+"""
+from __future__ import annotations
+
+import os
+
+META_COLUMNS = ("report_id", "region", "year", "level")
+
+
+def as_reports(source, *, progress=False):
+    """Return a list of reports from a directory, a Corpus or an iterable of reports."""
+    from ..reading.report import Report
+
+    if isinstance(source, (str, os.PathLike)):
+        if not os.path.isdir(source):
+            raise FileNotFoundError(f"no such directory: {os.fspath(source)}")
+        from ..corpus import read_corpus
+
+        try:
+            corpus = read_corpus(source, progress=progress)
+        except TypeError:  # a read_corpus without the progress switch
+            corpus = read_corpus(source)
+        return list(getattr(corpus, "reports", corpus))
+    if isinstance(source, Report):
+        return [source]
+    reports = list(getattr(source, "reports", source))
+    if not all(isinstance(r, Report) for r in reports):
+        raise TypeError("expected a directory, a Corpus or a list of Report objects")
+    return reports
+
+
+def units_frame(docs, *, level="paragraph"):
+    """One row per text unit with ``report_id, region, year, level, index, text``.
+
+    Parameters
+    ----------
+    docs : Corpus, list of Report, list of str, list of Paragraph or DataFrame
+        Plain texts get ``report_id`` ``"doc0"``, ``"doc1"``, …; a DataFrame
+        must have a ``text`` column and keeps its other columns.
+    level : {"paragraph", "item"}
+        Unit level taken from reports.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    from ..reading.report import Paragraph, Report
+
+    if isinstance(docs, pd.DataFrame):
+        if "text" not in docs.columns:
+            raise TypeError("a DataFrame of paragraphs needs a 'text' column")
+        df = docs.reset_index(drop=True).copy()
+        for c in META_COLUMNS:
+            if c not in df.columns:
+                df[c] = [f"doc{i}" for i in range(len(df))] if c == "report_id" else None
+        if "index" not in df.columns:
+            df["index"] = df.groupby("report_id").cumcount()
+        df["text"] = df["text"].fillna("").astype(str)
+        return df
+    if isinstance(docs, str):
+        raise TypeError("expected a list of texts, not a single string")
+    items = list(getattr(docs, "reports", docs))
+    rows = []
+    for i, d in enumerate(items):
+        if isinstance(d, Report):
+            m = d.metadata
+            for p in d.units(level):
+                rows.append({"report_id": d.id, "region": m.region, "year": m.year,
+                             "level": m.level, "index": p.index, "section": p.section,
+                             "heading": p.heading, "start": p.start, "end": p.end,
+                             "text": p.text})
+        elif isinstance(d, Paragraph):
+            rows.append({"report_id": "doc0", "region": None, "year": None, "level": None,
+                         "index": i, "section": d.section, "heading": d.heading,
+                         "start": d.start, "end": d.end, "text": d.text})
+        elif isinstance(d, str):
+            rows.append({"report_id": f"doc{i}", "region": None, "year": None,
+                         "level": None, "index": 0, "text": d})
+        else:
+            raise TypeError("documents must be Reports, Paragraphs or str, "
+                            f"got {type(d).__name__}")
+    cols = [*META_COLUMNS, "index", "section", "heading", "start", "end", "text"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def texts_of(items):
+    """Texts of a list of str / Paragraph / Report (a report gives its paragraphs)."""
+    from ..reading.report import Report
+
+    if isinstance(items, str):
+        return [items]
+    out = []
+    for x in items:
+        if isinstance(x, str):
+            out.append(x)
+        elif isinstance(x, Report):
+            out.extend(p.text for p in x.paragraphs)
+        elif hasattr(x, "text"):
+            out.append(x.text)
+        else:
+            raise TypeError(f"expected str or Paragraph, got {type(x).__name__}")
+    return out
+
+
+def tokenize_texts(texts, tokenizer=None, *, n_jobs=1, progress=False, desc="tokenize"):
+    """Tokenize many texts, optionally in ``n_jobs`` processes (order is kept).
+
+    Uses the tokenizer's own ``tokenize_many`` when it has one.
+
+    Example
+    -------
+    >>> tokenize_texts(["依法行政"])  # doctest: +SKIP
+    [['依法行政']]
+    """
+    from tqdm.auto import tqdm
+
+    texts = list(texts)
+    if tokenizer is None:
+        from ..text import default_tokenizer
+
+        tokenizer = default_tokenizer()
+    if hasattr(tokenizer, "tokenize_many"):
+        return [list(t) for t in tokenizer.tokenize_many(texts, n_jobs=n_jobs,
+                                                         progress=progress)]
+    if n_jobs != 1 and len(texts) > 2000:
+        from joblib import Parallel, delayed
+
+        size = max(200, len(texts) // (8 * max(1, abs(n_jobs))))
+        chunks = [texts[i:i + size] for i in range(0, len(texts), size)]
+        parts = Parallel(n_jobs=n_jobs)(delayed(_tokenize_chunk)(tokenizer, c) for c in chunks)
+        return [t for part in parts for t in part]
+    return [tokenizer.tokenize(t) for t in tqdm(texts, desc=desc, disable=not progress,
+                                                  leave=False)]
+
+
+def _tokenize_chunk(tokenizer, texts):
+    return [tokenizer.tokenize(t) for t in texts]

@@ -1,0 +1,323 @@
+"""Evaluation: metrics of a fitted model, grouped cross-validation, model
+comparison, threshold choice and the weak-label experiment.
+
+Cross-validation always groups units by source report (``group`` column from
+:func:`~rolnlp.classification.data.load_labelled`: url, else source), so no
+report has paragraphs in both the training and the test fold.
+
+Example
+-------
+>>> from rolnlp.classification.evaluation import compare
+>>> table, best = compare("corpus/labels/labels.jsonl")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from .data import load_labelled
+
+log = logging.getLogger(__name__)
+
+# the candidates compared by grouped CV: (name, estimator params)
+CANDIDATES = [
+    (f"{feat}+{model}", {"features": feat, "model": model})
+    for feat in ("word", "char", "union") for model in ("logreg", "svm")
+]
+
+
+def metrics(y_true, y_pred, labels=None):
+    """Accuracy, macro-F1, per-class report and confusion matrix.
+
+    Parameters
+    ----------
+    y_true, y_pred : sequence of str
+    labels : list of str, optional
+        Row/column order; defaults to the sorted union of both.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1``, ``per_class`` (DataFrame: precision,
+        recall, f1, support), ``confusion`` (DataFrame, rows = true labels).
+
+    Example
+    -------
+    >>> metrics(["a", "b"], ["a", "a"])["accuracy"]
+    0.5
+    """
+    import pandas as pd
+    from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_fscore_support
+
+    y_true = [str(v) for v in y_true]
+    y_pred = [str(v) for v in y_pred]
+    if labels is None:
+        labels = sorted(set(y_true) | set(y_pred))
+    present = [c for c in labels if c in set(y_true)]
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels,
+                                                 zero_division=0)
+    per_class = pd.DataFrame({"precision": p, "recall": r, "f1": f, "support": s},
+                             index=pd.Index(labels, name="label"))
+    # macro-F1 over the classes that occur in the truth
+    macro = float(per_class.loc[present, "f1"].mean()) if present else 0.0
+    cm = pd.DataFrame(confusion_matrix(y_true, y_pred, labels=labels),
+                      index=pd.Index(labels, name="true"), columns=pd.Index(labels, name="pred"))
+    return {"accuracy": float(accuracy_score(y_true, y_pred)), "macro_f1": macro,
+            "per_class": per_class, "confusion": cm, "n": len(y_true)}
+
+
+def grouped_folds(y, groups, n_splits=5, random_state=0):
+    """Train/test index pairs of a stratified group k-fold (no group in both).
+
+    Example
+    -------
+    >>> folds = grouped_folds(["a", "b"] * 10, list(range(20)), n_splits=2)
+    >>> len(folds)
+    2
+    """
+    import warnings
+
+    from sklearn.model_selection import StratifiedGroupKFold
+
+    y = np.asarray(y)
+    n_groups = len(set(groups))
+    n_splits = int(min(n_splits, n_groups))
+    cv = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # tiny classes cannot be spread evenly
+        return list(cv.split(np.zeros(len(y)), y, groups))
+
+
+def cross_val_proba(make_estimator, texts, y, groups, *, n_splits=5, random_state=0,
+                    extra=None, progress=False, desc="cv"):
+    """Out-of-fold class probabilities from grouped CV.
+
+    Parameters
+    ----------
+    make_estimator : callable
+        Returns a fresh unfitted estimator.
+    texts, y, groups : sequences
+    extra : tuple of (texts, labels, groups), optional
+        Additional training rows (e.g. weak labels) added to every training
+        fold, except rows whose group is in the test fold.
+    progress : bool
+
+    Returns
+    -------
+    classes : ndarray of str
+    proba : ndarray (n, n_classes)
+    """
+    from tqdm.auto import tqdm
+
+    texts = list(texts)
+    y = np.asarray(y, dtype=object).astype(str)
+    groups = np.asarray(groups, dtype=object)
+    classes = np.unique(y)
+    proba = np.zeros((len(y), len(classes)))
+    folds = grouped_folds(y, groups, n_splits, random_state)
+    for tr, te in tqdm(folds, desc=desc, disable=not progress, leave=False):
+        tr_texts, tr_y = [texts[i] for i in tr], list(y[tr])
+        if extra is not None:
+            test_groups = set(groups[te])
+            for t, lab, g in zip(*extra):
+                if g not in test_groups:
+                    tr_texts.append(t)
+                    tr_y.append(lab)
+        est = make_estimator().fit(tr_texts, tr_y)
+        p = est.predict_proba([texts[i] for i in te])
+        cols = np.searchsorted(classes, est.classes_)
+        known = np.isin(est.classes_, classes)
+        proba[np.ix_(te, cols[known])] = p[:, known]
+    return classes, proba
+
+
+def compare(data, candidates=None, *, n_splits=5, random_state=0, progress=True,
+            keyword_baseline=True, base_params=None):
+    """Compare classifier configurations by grouped cross-validation.
+
+    Parameters
+    ----------
+    data : labelled data accepted by :func:`~rolnlp.classification.data.load_labelled`
+    candidates : list of (name, params), optional
+        Defaults to the six feature × model combinations in :data:`CANDIDATES`.
+    n_splits : int
+    random_state : int
+    progress : bool
+    keyword_baseline : bool
+        Also score the :class:`~rolnlp.KeywordClassifier`.
+    base_params : dict, optional
+        Parameters shared by all candidates.
+
+    Returns
+    -------
+    table : pandas.DataFrame
+        One row per candidate: name, macro_f1, accuracy, per-fold macro-F1
+        mean and std; sorted by macro_f1.
+    oof : dict
+        name → (classes, out-of-fold probabilities) for every candidate.
+
+    Example
+    -------
+    >>> table, oof = compare("corpus/labels/labels.jsonl")  # doctest: +SKIP
+    >>> table.iloc[0]["name"]  # doctest: +SKIP
+    'union+svm'
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from .estimator import ParagraphClassifier
+    from .keywords import KeywordClassifier
+
+    df = load_labelled(data)
+    texts, y, groups = df["text"].tolist(), df["label"].to_numpy(), df["group"].to_numpy()
+    cands = list(candidates or CANDIDATES)
+    runs = [(n, (lambda p=p: ParagraphClassifier(**{**(base_params or {}), **p,
+                                                      "random_state": random_state})))
+            for n, p in cands]
+    if keyword_baseline:
+        runs.append(("keywords", KeywordClassifier))
+    folds = grouped_folds(y, groups, n_splits, random_state)
+    rows, oof = [], {}
+    for name, make in tqdm(runs, desc="candidates", disable=not progress):
+        classes, proba = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
+                                         random_state=random_state)
+        pred = classes[proba.argmax(axis=1)]
+        m = metrics(y, pred, labels=list(classes))
+        fold_f1 = [metrics(y[te], pred[te])["macro_f1"] for _, te in folds]
+        rows.append({"name": name, "macro_f1": m["macro_f1"], "accuracy": m["accuracy"],
+                     "fold_macro_f1_mean": float(np.mean(fold_f1)),
+                     "fold_macro_f1_std": float(np.std(fold_f1))})
+        oof[name] = (classes, proba)
+        log.info("%s: macro-F1 %.3f, accuracy %.3f", name, m["macro_f1"], m["accuracy"])
+    table = pd.DataFrame(rows).sort_values("macro_f1", ascending=False, kind="stable")
+    return table.reset_index(drop=True), oof
+
+
+def choose_threshold(classes, proba, primary, secondary, grid=None):
+    """Pick the probability threshold for ``Prediction.labels`` from CV output.
+
+    The predicted set is the top class plus every class with probability ≥
+    threshold; the true set is the primary plus secondary codes.  The
+    threshold maximising the micro-F1 of the sets is returned with its score.
+
+    Returns
+    -------
+    (float, float, list of dict)
+        Threshold, its set micro-F1, and the whole curve.
+    """
+    classes = np.asarray(classes)
+    grid = grid if grid is not None else np.round(np.arange(0.10, 0.65, 0.05), 2)
+    curve = []
+    top = proba.argmax(axis=1)
+    for t in grid:
+        tp = fp = fn = 0
+        for i in range(len(primary)):
+            pred = set(classes[proba[i] >= t]) | {classes[top[i]]}
+            true = {primary[i], *secondary[i]}
+            tp += len(pred & true)
+            fp += len(pred - true)
+            fn += len(true - pred)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        curve.append({"threshold": float(t), "set_micro_f1": f1})
+    best = max(curve, key=lambda r: (r["set_micro_f1"], -r["threshold"]))
+    return best["threshold"], best["set_micro_f1"], curve
+
+
+def weak_label_experiment(data, chunks_path, *, params=None, n_splits=5, random_state=0,
+                          progress=True, max_per_class=None):
+    """Does adding heading-derived labels for unlabelled chunk paragraphs help?
+
+    Chunk texts are split with :func:`rolnlp.read_report`; paragraphs whose
+    heading path maps to a category (:func:`rolnlp.classification.weak.path_category`)
+    and that are not among the labelled texts become weak examples.  Both
+    models are scored by the same grouped CV on the labelled data only; weak
+    rows from a report in the test fold are left out of that fold's training.
+
+    Returns
+    -------
+    dict
+        ``n_weak``, weak label counts, ``weak_label_accuracy`` (how often the
+        heading label equals the hand label on labelled paragraphs that have a
+        mapped heading), baseline and augmented macro-F1/accuracy, and deltas.
+    """
+    import json
+    from collections import Counter
+
+    from .estimator import ParagraphClassifier
+    from .weak import weak_examples
+
+    df = load_labelled(data)
+    texts, y, groups = df["text"].tolist(), df["label"].to_numpy(), df["group"].to_numpy()
+    chunk_rows = []
+    with open(chunks_path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                chunk_rows.append(((r.get("url") or r.get("id")), r["text"]))
+    weak = weak_examples(chunk_rows, exclude=texts)
+    if max_per_class:
+        rng = np.random.default_rng(random_state)
+        by = {}
+        for w in weak:
+            by.setdefault(w["label"], []).append(w)
+        weak = [w for k in sorted(by) for w in
+                (by[k] if len(by[k]) <= max_per_class else
+                 [by[k][i] for i in sorted(rng.choice(len(by[k]), max_per_class, replace=False))])]
+    params = {**(params or {}), "random_state": random_state}
+
+    def make():
+        return ParagraphClassifier(**params)
+
+    res = {"n_weak": len(weak), "weak_label_counts": dict(Counter(w["label"] for w in weak))}
+    base_c, base_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
+                                     random_state=random_state, progress=progress,
+                                     desc="baseline")
+    extra = ([w["text"] for w in weak], [w["label"] for w in weak], [w["group"] for w in weak])
+    aug_c, aug_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
+                                   random_state=random_state, extra=extra if weak else None,
+                                   progress=progress, desc="with weak labels")
+    mb = metrics(y, base_c[base_p.argmax(axis=1)], labels=list(base_c))
+    ma = metrics(y, aug_c[aug_p.argmax(axis=1)], labels=list(aug_c))
+    res.update({"baseline_macro_f1": mb["macro_f1"], "baseline_accuracy": mb["accuracy"],
+                "weak_macro_f1": ma["macro_f1"], "weak_accuracy": ma["accuracy"],
+                "delta_macro_f1": ma["macro_f1"] - mb["macro_f1"],
+                "delta_accuracy": ma["accuracy"] - mb["accuracy"]})
+    return res
+
+
+def evaluate(data, *, model=None, threshold=None):
+    """Score a trained model on labelled data.
+
+    Parameters
+    ----------
+    data : labelled data accepted by :func:`~rolnlp.classification.data.load_labelled`
+    model : path, PortableModel, ParagraphClassifier or None
+        ``None`` uses the shipped model.
+    threshold : float, optional
+        Unused for the single-label metrics; kept for the CLI's symmetry.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``macro_f1``, ``per_class`` (DataFrame), ``confusion``
+        (DataFrame), ``n`` and ``unknown_labels`` (codes the model cannot predict).
+
+    Example
+    -------
+    >>> rolnlp.evaluate("corpus/labels/labels.jsonl")["macro_f1"]  # doctest: +SKIP
+    0.8
+    """
+    from .api import resolve_model
+
+    m = resolve_model(model)
+    df = load_labelled(data, min_classes=1)
+    classes = [str(c) for c in m.classes_]
+    unknown = sorted(set(df["label"]) - set(classes))
+    if unknown:
+        log.warning("labels the model cannot predict (always counted as errors): %s",
+                    ", ".join(unknown))
+    pred = m.predict(df["text"].tolist())
+    out = metrics(df["label"].tolist(), pred, labels=classes + unknown)
+    out["unknown_labels"] = unknown
+    return out

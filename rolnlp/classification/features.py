@@ -1,0 +1,180 @@
+"""Text → feature terms: normalisation and the word / character analyzers.
+
+The analyzers are plain Python (no scikit-learn), so the exact same term
+extraction serves training (inside scikit-learn's ``TfidfVectorizer``) and the
+numpy-only inference of a saved model.
+
+Example
+-------
+>>> from rolnlp.classification.features import get_analyzer
+>>> get_analyzer("char", ngram_range=(1, 2))("行政复议")[:4]
+['行', '政', '复', '议']
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from functools import lru_cache
+
+try:
+    from ..reading import normalize_text
+except ImportError:  # temporary: until the reader's normalize_text lands
+    import unicodedata
+
+    def normalize_text(text):
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+FEATURE_KINDS = ("word", "char")
+_CACHE_SIZE = 50_000
+
+# runs of CJK ideographs and digits; everything else (punctuation, latin
+# letters such as pinyin glosses inserted by mirror sites) separates runs
+_CHAR_RUN = re.compile(r"[\u4e00-\u9fff0-9]+")
+
+
+def normalize(text: str) -> str:
+    """Clean and simplify one pasted paragraph (``rolnlp.reading.normalize_text``).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> normalize("  行政復議  ")  # doctest: +SKIP
+    '行政复议'
+    """
+    return normalize_text(text)
+
+
+class Analyzer:
+    """Callable turning a raw string into its list of feature terms.
+
+    Instances are shared per configuration (see :func:`get_analyzer`) and keep
+    an LRU cache of results, so cross-validation tokenizes each text once.
+    They pickle by configuration only.
+
+    Parameters
+    ----------
+    kind : {"word", "char"}
+        ``"word"``: tokens of the rule-of-law tokenizer (and their n-grams);
+        ``"char"``: character n-grams within runs of CJK characters and digits.
+    ngram_range : tuple of int
+        Minimum and maximum n.
+    """
+
+    def __init__(self, kind: str, ngram_range=(1, 1)):
+        if kind not in FEATURE_KINDS:
+            raise ValueError(f"kind must be one of {FEATURE_KINDS}, got {kind!r}")
+        lo, hi = (int(n) for n in ngram_range)
+        if not 1 <= lo <= hi:
+            raise ValueError(f"ngram_range must satisfy 1 <= min <= max, got {ngram_range!r}")
+        self.kind = kind
+        self.ngram_range = (lo, hi)
+        self._cached = lru_cache(maxsize=_CACHE_SIZE)(self._analyze)
+
+    def __reduce__(self):
+        return (get_analyzer, (self.kind, self.ngram_range))
+
+    def __repr__(self):
+        return f"Analyzer({self.kind!r}, ngram_range={self.ngram_range})"
+
+    def __call__(self, text: str) -> list:
+        return list(self._cached(text))
+
+    def _analyze(self, text: str) -> tuple:
+        text = normalize(text)
+        lo, hi = self.ngram_range
+        if self.kind == "word":
+            toks = _tokenizer().tokenize(text)
+            return tuple(_ngrams(toks, lo, hi, " "))
+        out = []
+        for run in _CHAR_RUN.findall(text):
+            out.extend(_ngrams(run, lo, hi, ""))
+        return tuple(out)
+
+
+def _ngrams(seq, lo, hi, sep):
+    n_items = len(seq)
+    for n in range(lo, hi + 1):
+        for i in range(n_items - n + 1):
+            yield seq[i] if n == 1 else sep.join(seq[i:i + n])
+
+
+_analyzers: dict = {}
+_analyzers_lock = threading.Lock()
+
+
+def get_analyzer(kind: str, ngram_range=(1, 1)) -> Analyzer:
+    """Return the shared :class:`Analyzer` for ``kind`` and ``ngram_range``.
+
+    Example
+    -------
+    >>> get_analyzer("char", (2, 2))("依法行政")
+    ['依法', '法行', '行政']
+    """
+    key = (kind, tuple(int(n) for n in ngram_range))
+    with _analyzers_lock:
+        a = _analyzers.get(key)
+        if a is None:
+            a = _analyzers[key] = Analyzer(kind, key[1])
+    return a
+
+
+_tok = None
+_tok_lock = threading.Lock()
+
+
+def _tokenizer():
+    global _tok
+    with _tok_lock:
+        if _tok is None:
+            from ..text import Tokenizer
+            _tok = Tokenizer(**TOKENIZER_OPTIONS)
+    return _tok
+
+
+TOKENIZER_OPTIONS: dict = {}  # Tokenizer() defaults; recorded in saved models
+
+
+def tokenizer_fingerprint() -> dict:
+    """Options and lexicon hash of the tokenizer the word features use.
+
+    A saved model records these; loading it under a different lexicon logs a
+    warning because word features would no longer match training.
+
+    Returns
+    -------
+    dict
+        ``{"options": {...}, "lexicon_sha256": str}``
+
+    Example
+    -------
+    >>> sorted(tokenizer_fingerprint())
+    ['lexicon_sha256', 'options']
+    """
+    tok = _tokenizer()
+    lex = getattr(tok, "lexicon_hash", None)
+    if callable(lex):
+        lex = lex()
+    if not isinstance(lex, str):
+        lex = _lexicon_files_hash()
+    opts = {k: getattr(tok, k) for k in ("keep_numbers", "keep_punct", "stopwords")
+            if isinstance(getattr(tok, k, None), (bool, int, str))}
+    return {"options": opts, "lexicon_sha256": lex}
+
+
+def _lexicon_files_hash() -> str:
+    from pathlib import Path
+
+    h = hashlib.sha256()
+    data = Path(__file__).resolve().parents[1] / "text" / "data"
+    for f in sorted(data.glob("*.txt")) if data.is_dir() else []:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()

@@ -1,0 +1,47 @@
+"""``rolnlp evaluate``: score a model on labelled paragraphs."""
+from __future__ import annotations
+
+import json
+import logging
+
+from ._common import add_format_option, add_quiet_option, render_rows
+
+HELP = "score a model on labelled paragraphs (accuracy, macro-F1, per class)"
+EPILOG = """examples:
+  rolnlp evaluate my_labels.jsonl
+  rolnlp evaluate my_labels.csv --model models/my-model --format json
+"""
+
+
+def add_parser(sub):
+    p = sub.add_parser("evaluate", help=HELP, description=HELP.capitalize() + ".",
+                       epilog=EPILOG)
+    p.add_argument("labels", metavar="LABELS", help="labelled data file (text + primary/label)")
+    p.add_argument("--model", metavar="DIR",
+                   help="model directory (default: $ROLNLP_MODEL or the shipped model)")
+    add_format_option(p)
+    add_quiet_option(p)
+    return p
+
+
+def run(args):
+    from ..classification.evaluation import evaluate
+
+    if args.quiet:
+        logging.getLogger("rolnlp").setLevel(logging.ERROR)
+    res = evaluate(args.labels, model=args.model)
+    per = res["per_class"].reset_index()
+    rows = [{"label": r["label"], "precision": float(r["precision"]), "recall": float(r["recall"]),
+             "f1": float(r["f1"]), "support": int(r["support"])} for _, r in per.iterrows()]
+    if args.format == "json":
+        print(json.dumps({"n": res["n"], "accuracy": res["accuracy"], "macro_f1": res["macro_f1"],
+                          "per_class": rows, "unknown_labels": res["unknown_labels"],
+                          "confusion": {"labels": list(res["confusion"].index),
+                                        "matrix": res["confusion"].values.tolist()}},
+                         ensure_ascii=False, indent=1))
+        return 0
+    render_rows(rows, ["label", "precision", "recall", "f1", "support"], args.format)
+    if args.format == "table":
+        print(f"\n{res['n']} paragraphs  accuracy {res['accuracy']:.3f}  "
+              f"macro-F1 {res['macro_f1']:.3f}")
+    return 0

@@ -1,0 +1,291 @@
+"""Report similarity and text reuse.
+
+:func:`similarity_matrix` compares whole reports (TF-IDF cosine on tokens).
+:func:`find_reuse` finds the sentences that two reports share word for word or
+nearly so, with their offsets in both reports.
+
+Sentences are split at 。；！？ and compared by the Jaccard similarity of the
+character n-grams of their normalised text (CJK, letters and digits only; a
+run of digits becomes ``0`` so that template sentences differing only in
+figures match).  Identical normalised sentences are merged first; near
+duplicates are found with prefix filtering (Bayardo et al. 2007, "All-Pairs"):
+two sets with Jaccard >= t must share one of their rarest
+``|x| - ceil(t|x|) + 1`` n-grams, so only those enter the inverted index and
+the work grows with the number of sentences, not its square.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections import defaultdict
+from typing import NamedTuple
+
+logger = logging.getLogger(__name__)
+
+_SENT_END = re.compile(r"[。；！？!?;]+|\n+")
+_NON_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class Reuse(NamedTuple):
+    """Result of :func:`find_reuse`.
+
+    ``pairs``: one row per pair of matching sentences in two reports, columns
+    ``report_a, start_a, end_a, sentence_a, report_b, start_b, end_b,
+    sentence_b, similarity`` (offsets into ``Report.text``).
+    ``boilerplate``: sentences found in more than ``max_reports`` reports
+    (listed once, not pairwise): ``sentence, n_reports, n_occurrences,
+    reports``.
+    """
+
+    pairs: "object"
+    boilerplate: "object"
+
+
+def split_sentences(text):
+    """Sentences of ``text`` as ``(start, end, sentence)``, ending after 。；！？.
+
+    Offsets index ``text``; surrounding whitespace is left out.
+
+    Example
+    -------
+    >>> split_sentences("一是立规矩。二是强监督；")
+    [(0, 6, '一是立规矩。'), (6, 12, '二是强监督；')]
+    """
+    out = []
+    pos = 0
+    for m in _SENT_END.finditer(text):
+        _add(text, pos, m.end(), out)
+        pos = m.end()
+    _add(text, pos, len(text), out)
+    return out
+
+
+def _add(text, start, end, out):
+    seg = text[start:end]
+    stripped = seg.strip()
+    if stripped:
+        s = start + (len(seg) - len(seg.lstrip()))
+        out.append((s, s + len(stripped), stripped))
+
+
+def normalize(sentence):
+    """The comparable core of a sentence: CJK/letters/digits, digit runs as ``0``.
+
+    Example
+    -------
+    >>> normalize("办理行政复议案件 123 件。")
+    '办理行政复议案件0件'
+    """
+    return _DIGITS.sub("0", _NON_WORD.sub("", sentence.lower()))
+
+
+def _shingles(norm, n):
+    if len(norm) <= n:
+        return frozenset([norm])
+    return frozenset(norm[i:i + n] for i in range(len(norm) - n + 1))
+
+
+def _report_texts(reports):
+    from ..reading.report import Report
+
+    if isinstance(reports, dict):
+        return [(str(k), v) for k, v in reports.items()]
+    out = []
+    for r in getattr(reports, "reports", reports):
+        if isinstance(r, Report):
+            out.append((r.id, r.text))
+        elif isinstance(r, tuple) and len(r) == 2:
+            out.append((str(r[0]), r[1]))
+        else:
+            raise TypeError("expected Reports, (id, text) pairs or a dict of id -> text")
+    return out
+
+
+def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
+               max_postings=5000, progress=False):
+    """Sentences that two reports share, verbatim or nearly so.
+
+    Parameters
+    ----------
+    reports : Corpus, list of Report, list of (id, text) or dict id -> text
+    threshold : float, default 0.8
+        Smallest Jaccard similarity of character n-gram sets counted as reuse.
+    min_chars : int, default 15
+        Sentences with fewer normalised characters are ignored (short formulas).
+    ngram : int, default 3
+        Character n-gram length.
+    max_reports : int or None, default 10
+        A sentence found in more reports than this is boilerplate: listed once
+        in ``Reuse.boilerplate`` instead of pairwise (keeps output linear).
+        ``None`` lists every pair.
+    max_postings : int, default 5000
+        n-grams that begin more sentences than this are skipped as candidate
+        keys (such sentences still match through their other n-grams).
+    progress : bool
+        Show a tqdm progress bar.
+
+    Returns
+    -------
+    Reuse
+        Named tuple of two DataFrames, ``pairs`` and ``boilerplate``.
+
+    Example
+    -------
+    >>> r = find_reuse({"a": "今年共办理行政复议案件一百件。", "b": "今年共办理行政复议案件一百件！"})  # doctest: +SKIP
+    >>> r.pairs[["report_a", "report_b", "similarity"]]  # doctest: +SKIP
+    """
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    docs = _report_texts(reports)
+    ids = [d[0] for d in docs]
+    # sentence types: identical normalised text -> one type with its occurrences
+    type_of, occurrences, sentences = {}, [], []
+    for ri, (_, text) in enumerate(docs):
+        sents = split_sentences(text)
+        sentences.append(sents)
+        for si, (_, _, s) in enumerate(sents):
+            norm = normalize(s)
+            if len(norm) < min_chars:
+                continue
+            t = type_of.setdefault(norm, len(type_of))
+            if t == len(occurrences):
+                occurrences.append([])
+            occurrences[t].append((ri, si))
+    norms = list(type_of)
+    sets = [_shingles(s, ngram) for s in norms]
+
+    similar = _similar_types(sets, threshold, max_postings, progress)
+    for t, occ in enumerate(occurrences):  # a type matches itself across reports
+        if len({ri for ri, _ in occ}) > 1:
+            similar.append((t, t, 1.0))
+
+    # boilerplate: the reports a type's family reaches; too many -> listed once
+    reach = [set(ri for ri, _ in occ) for occ in occurrences]
+    boiler = set()
+    if max_reports is not None:
+        fam = [set(r) for r in reach]
+        for a, b, _ in similar:
+            if a != b:
+                fam[a] |= reach[b]
+                fam[b] |= reach[a]
+        boiler = {t for t, f in enumerate(fam) if len(f) > max_reports}
+
+    rows = []
+    for a, b, sim in tqdm(similar, desc="text reuse", disable=not progress, leave=False):
+        if a in boiler or b in boiler:
+            continue
+        for ra, sa in occurrences[a]:
+            for rb, sb in occurrences[b]:
+                if ra == rb or (a == b and ra > rb):
+                    continue
+                (ra_, sa_), (rb_, sb_) = sorted([(ra, sa), (rb, sb)])
+                x, y = sentences[ra_][sa_], sentences[rb_][sb_]
+                rows.append((ra_, x[0], x[1], x[2], rb_, y[0], y[1], y[2], sim))
+    rows = sorted(set(rows))
+    pairs = pd.DataFrame(
+        [(ids[r[0]], *r[1:4], ids[r[4]], *r[5:]) for r in rows],
+        columns=["report_a", "start_a", "end_a", "sentence_a", "report_b", "start_b",
+                 "end_b", "sentence_b", "similarity"])
+    brows = []
+    for t in sorted(boiler):
+        occ = occurrences[t]
+        ri, si = occ[0]
+        reps = sorted({ids[r] for r, _ in occ})
+        brows.append({"sentence": sentences[ri][si][2], "n_reports": len(reps),
+                      "n_occurrences": len(occ), "reports": ";".join(reps[:20])})
+    boilerplate = pd.DataFrame(brows, columns=["sentence", "n_reports", "n_occurrences",
+                                               "reports"])
+    if len(boilerplate):
+        boilerplate = boilerplate.sort_values(["n_reports", "sentence"],
+                                              ascending=[False, True], ignore_index=True)
+    logger.info("text reuse: %d sentence types, %d similar pairs, %d reused pairs, "
+                "%d boilerplate sentences", len(norms), len(similar), len(pairs),
+                len(boilerplate))
+    return Reuse(pairs, boilerplate)
+
+
+def _similar_types(sets, threshold, max_postings, progress=False):
+    """All pairs of distinct sets with Jaccard >= threshold (prefix filtering)."""
+    from tqdm.auto import tqdm
+
+    df = defaultdict(int)
+    for s in sets:
+        for g in s:
+            df[g] += 1
+    # rarest n-grams first; ties broken by the n-gram itself so runs are repeatable
+    order = sorted(range(len(sets)), key=lambda i: (len(sets[i]), i))
+    index = defaultdict(list)
+    out = []
+    for x in tqdm(order, desc="near duplicates", disable=not progress, leave=False):
+        sx = sets[x]
+        toks = sorted(sx, key=lambda g: (df[g], g))
+        size = len(toks)
+        prefix = toks[:size - math.ceil(threshold * size) + 1]
+        min_size = threshold * size
+        cands = set()
+        for g in prefix:
+            post = index[g]
+            if len(post) > max_postings:
+                continue
+            for y in post:
+                if len(sets[y]) >= min_size:
+                    cands.add(y)
+            post.append(x)
+        for y in cands:
+            sy = sets[y]
+            inter = len(sx & sy)
+            sim = inter / (size + len(sy) - inter)
+            if sim >= threshold:
+                out.append((min(x, y), max(x, y), round(sim, 4)))
+    return out
+
+
+def similarity_matrix(reports, *, tokens=None, tokenizer=None, n_jobs=1):
+    """Report-by-report cosine similarity of TF-IDF weighted token counts.
+
+    Parameters
+    ----------
+    reports : Corpus, list of Report, or dict report id -> text
+    tokens : dict report id -> list of str, optional
+        Precomputed tokens per report (skips tokenizing).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Square, indexed by report id on both axes, 1.0 on the diagonal.
+
+    Example
+    -------
+    >>> sim = similarity_matrix(rolnlp.read_corpus("corpus/"))  # doctest: +SKIP
+    >>> sim.loc["000_5c5bdc2152d9c680"].sort_values().tail(2)  # doctest: +SKIP
+    """
+    import numpy as np
+    import pandas as pd
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from ._units import tokenize_texts
+
+    docs = _report_texts(reports)
+    ids = [d[0] for d in docs]
+    if tokens is None:
+        toks = tokenize_texts([d[1] for d in docs], tokenizer, n_jobs=n_jobs)
+    else:
+        toks = [tokens[i] for i in ids]
+    toks = [[t for t in ts if len(t) >= 2] for ts in toks]
+    if not any(toks):
+        return pd.DataFrame(np.eye(len(ids)), index=ids, columns=ids)
+    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
+    x = vec.fit_transform(toks)
+    sim = cosine_similarity(x)
+    np.fill_diagonal(sim, 1.0)
+    return pd.DataFrame(sim, index=pd.Index(ids, name="report_id"), columns=ids)
+
+
+def _identity(tokens):
+    return tokens

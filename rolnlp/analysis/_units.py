@@ -21,10 +21,11 @@ def as_reports(source, *, progress=False):
             raise FileNotFoundError(f"no such directory: {os.fspath(source)}")
         from ..corpus import read_corpus
 
-        try:
-            corpus = read_corpus(source, progress=progress)
-        except TypeError:  # a read_corpus without the progress switch
-            corpus = read_corpus(source)
+        import inspect
+
+        kwargs = ({"progress": progress}
+                  if "progress" in inspect.signature(read_corpus).parameters else {})
+        corpus = read_corpus(source, **kwargs)
         return list(getattr(corpus, "reports", corpus))
     if isinstance(source, Report):
         return [source]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from ..errors import LabelError
+from ..errors import LabelError, ReportError
 from ._units import as_reports, tokenize_texts
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ def mine_topics(source, out_dir, *, n_topics="auto", random_state=0, progress=Tr
     from .topics import TopicModel
 
     reports = reports if reports is not None else as_reports(source, progress=progress)
+    if not reports:
+        raise ReportError(f"no reports found in {source}")
     tm = TopicModel(n_topics=n_topics, random_state=random_state, seed_words=seed_words,
                     progress=progress)
     tm.fit(reports, tokens=tokens)
@@ -183,10 +185,10 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
         stage("read")
         reports = as_reports(directory_or_corpus)
         if not reports:
-            raise ValueError("no reports found")
+            raise ReportError(f"no reports found in {directory_or_corpus}")
         df = _paragraph_table(reports)
         if len(df) == 0:
-            raise ValueError("the reports have no paragraphs")
+            raise ReportError("the reports have no paragraphs")
         bar.update()
 
         stage("classify")

@@ -1,0 +1,72 @@
+"""Options shared by ``rolnlp topics`` and ``rolnlp analyze``."""
+from __future__ import annotations
+
+import contextlib
+import os
+
+from ._common import CLIError, add_quiet_option
+
+
+def n_topics_arg(value):
+    """``auto`` or a positive int (argparse type)."""
+    import argparse
+
+    if value.lower() == "auto":
+        return "auto"
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("the number of topics must be at least 1")
+    return n
+
+
+def add_common(p):
+    p.add_argument("directory", metavar="DIR",
+                   help="directory of reports (.txt/.html), searched recursively")
+    p.add_argument("--out", required=True, metavar="OUT",
+                   help="output directory (created; the inputs are never modified)")
+    p.add_argument("--n-topics", type=n_topics_arg, default="auto", metavar="N|auto",
+                   help="number of topics, or 'auto' to choose by coherence (default: auto)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--seed-words", choices=["none", "codebook"], default="none",
+                   help="steer topics towards the codebook categories (default: none)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="processes for tokenizing and classifying (default: 1)")
+    add_quiet_option(p)
+
+
+def check_dirs(args):
+    if not os.path.isdir(args.directory):
+        raise CLIError(f"not a directory: {args.directory}")
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        raise CLIError(f"--out exists and is not a directory: {args.out}")
+    if os.path.abspath(args.out) == os.path.abspath(args.directory):
+        raise CLIError("--out must differ from the input directory")
+
+
+def quiet_logging(args):
+    import logging
+
+    if args.quiet:
+        logging.getLogger("rolnlp").setLevel(logging.ERROR)
+
+
+def print_paths(paths, out):
+    print(f"wrote {len(paths)} files to {out}:")
+    for name in sorted(paths):
+        print(f"  {os.path.relpath(paths[name], out)}")
+
+
+@contextlib.contextmanager
+def friendly():
+    """Turn bad-input errors (empty corpus, unusable text) into a one-line CLI error."""
+    from ..errors import RolnlpError
+
+    try:
+        yield
+    except RolnlpError:
+        raise
+    except (ValueError, TypeError) as e:
+        raise CLIError(str(e)) from None

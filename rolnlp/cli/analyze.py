@@ -1,0 +1,41 @@
+"""``rolnlp analyze``: the whole analysis of a directory of reports."""
+from __future__ import annotations
+
+from ._analysis_args import add_common, check_dirs, friendly, print_paths, quiet_logging
+
+HELP = "read, classify, mine topics and compare a directory of reports"
+EPILOG = """examples:
+  rolnlp analyze corpus/ --out out/
+  rolnlp analyze reports/ --out out/ --n-topics 10 --seed 1 --jobs 2
+  rolnlp analyze reports/ --out out/ --model models/my-model --quiet
+
+writes paragraphs.csv (one row per paragraph with its category and topic),
+category profiles per report/region/year, topic tables, distinctive terms,
+the similarity matrix, text-reuse pairs, PNG figures and summary.html
+(open it in a browser; it works offline).
+"""
+
+
+def add_parser(sub):
+    p = sub.add_parser("analyze", help=HELP, description=HELP.capitalize() + ".",
+                       epilog=EPILOG)
+    add_common(p)
+    p.add_argument("--model", metavar="PATH",
+                   help="classifier model directory (default: the shipped model)")
+    return p
+
+
+def run(args):
+    from ..analysis.pipeline import analyze
+
+    check_dirs(args)
+    quiet_logging(args)
+    seeds = None if args.seed_words == "none" else args.seed_words
+    with friendly():
+        paths = analyze(args.directory, args.out, n_topics=args.n_topics, random_state=args.seed,
+                        progress=not args.quiet, n_jobs=args.jobs, model=args.model,
+                        seed_words=seeds)
+    if not args.quiet:
+        print_paths(paths, args.out)
+        print(f"open {paths['summary']} in a browser for the summary")
+    return 0

@@ -1,12 +1,405 @@
-"""Remove web residue and normalise text (placeholder)."""
+"""Remove web residue and normalise text.
+
+Cleaning works line by line and is conservative: a residue rule removes a
+whole short line (menus, breadcrumbs, footers, metadata tables) or a short
+whitespace-separated segment at the edge of a line, never words inside a
+sentence.  Everything removed is kept as :class:`~rolnlp.reading.report.Removed`
+so it can be inspected (and mined for metadata).
+
+Example
+-------
+>>> text, removed = clean("朗读\\n2024年,我局推进依法行政。\\n收藏 打印 关闭")
+>>> text
+'2024年，我局推进依法行政。'
+>>> [r.reason for r in removed]
+['menu', 'menu']
+"""
 from __future__ import annotations
 
+import html
+import re
+import threading
+from html.parser import HTMLParser
 
-def clean(text):
-    """Return ``(cleaned_text, removed)``."""
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
-    return "\n".join(ln for ln in lines if ln), []
+from .report import Removed
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+
+# --- whitespace and characters -------------------------------------------------
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# zero-width characters, soft hyphen, BOM and C0/C1 controls other than newline
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+# --- pinyin inserted after characters: 實現(xiàn) -> 實現 ----------------------------
+_PINYIN = re.compile(
+    f"(?<=[{_CJK}])(?:[(（](?=[a-zü]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+    r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,6}[)）])+")
+
+# --- punctuation between CJK ----------------------------------------------------
+_CJK_OR_PUNCT = f"{_CJK}，。、；：！？（）“”《》【】"
+_ASCII_PUNCT = re.compile(
+    f"(?<=[{_CJK_OR_PUNCT}%])[,;:!?]|[,;:!?](?=[{_CJK_OR_PUNCT}])")
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_PARENS = re.compile(f"\\(([^()（）\\n]*[{_CJK}][^()（）\\n]*)\\)")
+# spaces after a sentence end or before a bracket can separate inline headings
+# (``…如下： 一、…``), so only spaces that are never separators are dropped
+_SPACE_AROUND_FULL = re.compile(r" *([，、]) *| +(?=[：”》）】])|(?<=[“《（【]) +")
+
+# --- residue --------------------------------------------------------------------
+# words that make up menus, toolbars and footers when a short line holds only them
+_MENU_WORDS = frozenset("""
+无障碍 无障碍阅读 无障碍浏览 部门镇街 关怀版 长者模式 适老模式 简体 繁体 简 繁 移动版 手机版
+注册 登录 网站支持IPv6 支持IPv6 收藏 加入收藏 打印 打印本页 打印页面 打印正文 打印文本 打印整页
+打印内容 打印此页 关闭 关闭窗口 关闭页面 关闭本页 关闭此页 朗读 语音播报 进入播报模式
+退出播报模式 分享 分享到 字号 字体 字体大小 默认 扫一扫 智能问答 便民地图 政策问答 数据中心
+新媒体矩阵 微博 微信 公开信箱 上一篇 下一篇 上一条 下一条 返回顶部 返回首页 网站首页 网站地图
+联系我们 相关链接 新闻推荐 相关文章 相关阅读 无标题文档 浏览次数 浏览量 阅读量 阅读次数
+点击数 点击量 访问量 访问次数 纠错 我要纠错 搜索 全站搜索 高级搜索 匹配度 排序 搜索位置
+政务公开 互动交流 办事服务 政务服务 信息公开 首页 个人中心 退出 帮助 意见反馈 使用帮助
+新闻中心 走进 视频 图片 大 中 小 正文 文章 本页 当前页 页面 小程序 客户端 公众号 官方微博
+官方微信 主动公开 依申请公开 附件下载 下载 原文 原文链接 分享至 QQ空间 QQ 微信扫一扫
+""".split())
+_FOOTER_MARKERS = re.compile(
+    r"扫一扫|上一篇|下一篇|上一条|下一条|版权所有|Copyright|©|ICP|公网安备|网站标识码|"
+    r"智能问答|便民地图|相关链接|返回顶部|网站地图|联系我们|主办单位|承办单位|技术支持")
+_BREADCRUMB = re.compile(
+    r"^[-•·\s]*(?:您?(?:当前|现在)?所?在?的?位置|当前位置|所在位置|位置)\s*[:：]|"
+    r"^[-•·\s]*首页\s*(?:[>＞›»→/]|$|\s)|(?:[>＞›»→]\s*){1,2}[^>＞›»→]{1,30}(?:[>＞›»→]\s*)"
+    r"{1,2}[^>＞›»→]{1,30}$")
+_COPYRIGHT = re.compile(r"版权所有|Copyright|©|ICP[备证]|公网安备|网站标识码|主办单位|"
+                        r"承办单位|技术支持|建议使用.{0,20}浏览器|分辨率")
+_SPAM = re.compile(r"小编|供大家参考|仅供参考|由会员分享|可在线阅读|更多相关|文档下载|下载文档|"
+                   r"打开网易新闻|查看精彩图片|精彩推荐|欢迎(?:访问|登录|光临)|本文由.{0,12}(?:整理|发布)|"
+                   r"(?:免费|全文)下载|版权归原作者|如有侵权")
+_WATERMARK = re.compile(r"\s+\S{1,8}\s*(?:www\.)[-a-z0-9]+(?:\.[-a-z0-9]+)+\S*")
+_SCAN = re.compile(r"^[【\[\s]*扫一扫")
+_FONT = re.compile(r"^[\s【\[•·]*(?:字号|字体|字体大小|文字)\s*[:：]?\s*[【\[]?\s*(?:[大中小默认]\s*[】\]]?\s*"
+                   r"[【\[]?\s*)*[】\]]?")
+# header fields: used for metadata, removed from the body
+_HEADER_KEYS = ("更新时间", "发布时间", "发布日期", "发表时间", "发稿时间", "信息来源", "文章来源",
+                "来源", "日期", "时间", "成文日期", "生成日期", "浏览次数", "点击数", "作者",
+                "责任编辑", "编辑", "栏目", "信息时间", "录入时间")
+_HEADER = re.compile(
+    r"^[\s【\[•·\-]*(?:" + "|".join(_HEADER_KEYS) + r")\s*[】\]]?\s*[:：]|"
+    r"(?:发布时间|发布日期|发表时间|更新时间|信息来源|成文日期)\s*[:：]\s*\S")
+# a government information-disclosure table (索引号 / 发布机构 / 成文日期 …)
+_META_KEYS = re.compile(
+    r"索引号|发布机构|成文日期|发文字号|文件编号|主题分类|体裁分类|组配分类|有效性|公开类别|"
+    r"公开范围|公开方式|生成日期|生效日期|废止日期|信息名称|内容概览|在线链接地址|文件下载|"
+    r"关键词|发布日期|发文机关|文号|主题词|服务对象")
+_ISO_DATE_LINE = re.compile(r"^[\s•·\-【\[]*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
+                            r"[\s】\]]*$")
+_SYMBOLS_ONLY = re.compile(r"^[\s\W_]*$")
+_PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,3}[-—\s]*$")
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+_TABLE_PIPES = re.compile(r"\s*[|｜¦]+\s*")
+_HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|"
+                            r"\d{1,2}[.．、]|[一二三四五六七八九十]+是|第[一二三四五六七八九十]+)")
+_SIGNATURE_LIKE = re.compile(r"(?:政府|委员会|办公室|局|厅|委|办|中心|街道|办事处|镇|乡)$")
+_TOKEN_SPLIT = re.compile(r"[\s|｜•·【】\[\]:：()（）<>《》/\\]+")
+
+_local = threading.local()
+_opencc_lock = threading.Lock()
+_CONVERTERS: dict = {}
 
 
-def to_simplified(text):
-    return text
+def _converter(config="t2s"):
+    """One shared OpenCC converter per config (created once; conversion is thread-safe)."""
+    conv = _CONVERTERS.get(config)
+    if conv is None:
+        with _opencc_lock:
+            conv = _CONVERTERS.get(config)
+            if conv is None:
+                import opencc
+                conv = _CONVERTERS[config] = opencc.OpenCC(config)
+    return conv
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional script to simplified with OpenCC ``t2s``.
+
+    Example
+    -------
+    >>> to_simplified("實現法治政府建設")
+    '实现法治政府建设'
+    """
+    if not text or text.isascii():
+        return text
+    return _converter("t2s").convert(text)
+
+
+# --- HTML -------------------------------------------------------------------------
+_HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|div|p|br|span|table|td|tr|script|style|"
+                        r"meta|a|li|ul|h[1-6]|section|article|font|strong|b)\b[^<>]{0,2000}>",
+                        re.I)
+_BLOCK = frozenset("""address article aside blockquote br dd div dl dt fieldset figcaption figure
+footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr
+ul title option""".split())
+_SKIP = frozenset(("script", "style", "noscript", "template", "head", "svg", "iframe", "object"))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+        self.title: list[str] = []
+        self.in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _SKIP:
+            self.skip += 1
+        elif tag == "title":
+            self.in_title = True
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in _SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag == "title":
+            self.in_title = False
+        elif tag in _BLOCK:
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if self.in_title:
+            self.title.append(data)
+        elif not self.skip:
+            self.parts.append(data)
+
+
+def looks_like_html(text: str) -> bool:
+    """True when ``text`` carries HTML markup (a known tag near its start)."""
+    head = text[:20000]
+    return len(_HTML_HINT.findall(head)) >= 2 or bool(re.search(r"(?i)<(?:!doctype|html)\b", head))
+
+
+def strip_html(text: str):
+    """Return ``(text, title)``: tags, scripts and styles removed, entities decoded.
+
+    Block elements (``p``, ``div``, ``br``, ``tr``, ``li``…) become line breaks.
+
+    Example
+    -------
+    >>> strip_html("<p>一、总体情况</p><script>x()</script><p>正文&nbsp;内容</p>")[0].split()
+    ['一、总体情况', '正文', '内容']
+    """
+    parser = _TextExtractor()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception:  # HTMLParser is lenient; a failure falls back to a plain strip
+        return html.unescape(re.sub(r"<[^<>]{0,2000}>", "\n", text)), ""
+    title = " ".join("".join(parser.title).split())
+    return "".join(parser.parts), title
+
+
+# --- line rules ----------------------------------------------------------------------
+def _key(line: str) -> str:
+    """The line as residue rules see it: pinyin gone, simplified, spaces kept."""
+    if _CJK_RE.search(line):
+        return to_simplified(line)
+    return line
+
+
+def _menu_only(key: str) -> bool:
+    tokens = [t for t in _TOKEN_SPLIT.split(key) if t and not _SYMBOLS_ONLY.match(t)]
+    return bool(tokens) and all(t in _MENU_WORDS or _FONT.fullmatch(t) for t in tokens) and \
+        any(len(t) > 1 for t in tokens)
+
+
+def _line_reason(line: str, key: str) -> str | None:
+    """Why a whole (stripped, non-empty) line is residue, or None to keep it."""
+    compact = key.replace(" ", "")
+    n = len(compact)
+    has_sentence = bool(_SENTENCE_END.search(key)) or "，" in key or "," in key
+    if _SYMBOLS_ONLY.match(key):
+        return "symbols"
+    if _PAGE_NUMBER.match(key):
+        return "page-number"
+    if _SPAM.search(key) and n <= 200:
+        return "spam"
+    if n > 200:
+        return None
+    if _SCAN.match(key):
+        return "footer"
+    if _COPYRIGHT.search(key) and not (has_sentence and n > 80):
+        return "copyright"
+    if n <= 80 and _menu_only(key):
+        return "menu"
+    if _FONT.match(key) and len(_FONT.sub("", key).strip(" 】]【[")) == 0:
+        return "menu"
+    if not has_sentence and _BREADCRUMB.search(key):
+        return "breadcrumb"
+    if "。" not in key and len(_META_KEYS.findall(compact)) >= (1 if ("|" in key or "[" in key
+                                                                     or n <= 40) else 2):
+        return "meta-table"
+    if not has_sentence and n <= 150 and _HEADER.search(key):
+        return "header"
+    if _ISO_DATE_LINE.match(key):
+        return "header"
+    return None
+
+
+def _strip_edges(line: str, key: str):
+    """Drop menu words written at the edges of a line (``朗读 正文…``), a segment at a time."""
+    removed = []
+    parts = line.split(" ")
+    kparts = key.split(" ")
+    if len(parts) != len(kparts):
+        return line, removed
+    while len(parts) > 1 and kparts[0] in _MENU_WORDS and len(kparts[0]) > 1:
+        removed.append(parts.pop(0))
+        kparts.pop(0)
+    while len(parts) > 1 and kparts[-1] in _MENU_WORDS and len(kparts[-1]) > 1:
+        removed.insert(0, parts.pop())
+        kparts.pop()
+    return " ".join(parts), removed
+
+
+def normalize_line(line: str) -> str:
+    """Character-level normalisation of one line (no residue rules, no script change).
+
+    Example
+    -------
+    >>> normalize_line("  实现(xiàn)目标,推进(一)工作:1.5亿元  ")
+    '实现目标，推进（一）工作：1.5亿元'
+    """
+    line = _INVISIBLE.sub("", line)
+    line = _SPACES.sub(" ", line).strip()
+    if not line:
+        return line
+    line = _PINYIN.sub("", line)
+    line = _PARENS.sub(r"（\1）", line)
+    # a run like "?," converts one mark per pass, each next to a converted one
+    for _ in range(8):
+        new = _ASCII_PUNCT.sub(lambda m: _FULL[m.group()], line)
+        if new == line:
+            break
+        line = new
+    line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
+    return line
+
+
+def clean(text: str, *, keep_html_title=True):
+    """Remove web residue and normalise whitespace and punctuation.
+
+    Parameters
+    ----------
+    text : str
+        Decoded report text (plain text or HTML).
+
+    Returns
+    -------
+    tuple
+        ``(cleaned, removed)``: ``cleaned`` has one paragraph per line joined
+        by ``"\\n"`` (no blank lines, no edge spaces); ``removed`` is a list of
+        :class:`Removed` with the rule (``reason``) and input line number.
+
+    Example
+    -------
+    >>> clean("扫一扫在手机上查看当前页面\\n正文。")[0]
+    '正文。'
+    """
+    removed: list[Removed] = []
+    if not text:
+        return "", removed
+    if looks_like_html(text):
+        text, title = strip_html(text)
+        if title and keep_html_title:
+            removed.append(Removed(title, "html-title", -1))
+    text = _NEWLINES.sub("\n", text)
+    raw_lines = text.split("\n")
+    total = sum(len(x) for x in raw_lines) or 1
+    kept: list[str] = []
+    footer = False
+    seen = 0
+    for no, raw in enumerate(raw_lines):
+        seen += len(raw)
+        line = normalize_line(raw)
+        if not line:
+            continue
+        key = _key(line)
+        if "|" in key or "｜" in key or "¦" in key:
+            reason = _line_reason(line, key)
+            if reason is None:
+                stripped = _TABLE_PIPES.sub(" ", line).strip()
+                removed.append(Removed("|", "table-markup", no))
+                line = normalize_line(stripped)
+                if not line:
+                    continue
+                key = _key(line)
+        reason = _line_reason(line, key)
+        if reason is None and footer and _footer_line(key):
+            reason = "footer"
+        if reason:
+            removed.append(Removed(line, reason, no))
+            if reason in ("footer", "copyright", "menu") and _FOOTER_MARKERS.search(key) \
+                    and seen >= 0.6 * total:
+                footer = True
+            continue
+        if _WATERMARK.search(key):
+            new = _WATERMARK.sub("", line).strip()
+            if new != line:
+                removed.append(Removed(line[len(new):] if line.startswith(new) else line,
+                                       "spam", no))
+                line, key = new, _key(new)
+        line, edge = _strip_edges(line, key)
+        for e in edge:
+            removed.append(Removed(e, "menu", no))
+        if line:
+            kept.append(line)
+    return "\n".join(kept), removed
+
+
+def _footer_line(key: str) -> bool:
+    """In the footer zone a short line without sentence punctuation is a menu entry."""
+    compact = key.replace(" ", "")
+    return (len(compact) <= 20 and not _SENTENCE_END.search(key) and "，" not in key
+            and not _HEADING_START.match(key) and not re.search(r"\d{4}年", key)
+            and not _SIGNATURE_LIKE.search(compact))
+
+
+def normalize_text(text: str) -> str:
+    """Clean one pasted paragraph the way :func:`read_report` cleans a report.
+
+    Removes web residue, normalises whitespace and punctuation, drops pinyin
+    inserted after characters and converts traditional to simplified script.
+    No structure or metadata is recovered.  Idempotent:
+    ``normalize_text(normalize_text(x)) == normalize_text(x)``.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    str
+
+    Example
+    -------
+    >>> normalize_text("推動法治政府建設實現(xiàn)新突破,成效明顯")
+    '推动法治政府建设实现新突破，成效明显'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    out = to_simplified(clean(text, keep_html_title=False)[0])
+    # a second pass only changes text whose cleaning exposed new residue or
+    # punctuation context; repeat until stable so the function is idempotent
+    for _ in range(3):
+        again = to_simplified(clean(out, keep_html_title=False)[0])
+        if again == out:
+            break
+        out = again
+    return out

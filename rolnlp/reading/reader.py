@@ -28,6 +28,17 @@ def read_report(source, *, encoding=None, to_simplified=True, id=None) -> Report
     Returns
     -------
     Report
+        Empty or whitespace-only input gives an empty ``Report`` (no
+        paragraphs, empty metadata) rather than an error.
+
+    Raises
+    ------
+    TypeError
+        If ``source`` is not a path, ``str`` or bytes.
+    FileNotFoundError
+        If a path (or a ``str`` that looks like one) does not exist.
+    rolnlp.ReportError
+        For directories, binary data or undecodable bytes.
 
     Example
     -------
@@ -39,7 +50,8 @@ def read_report(source, *, encoding=None, to_simplified=True, id=None) -> Report
     original, removed = clean(raw)
     text = _to_simplified(original) if to_simplified else original
     headings, paragraphs = segment(text)
-    metadata = extract_metadata(text, raw=raw, removed=removed)
+    metadata = extract_metadata(text if to_simplified else _to_simplified(text),
+                                paragraphs=paragraphs, removed=removed)
     if id is None:
         id = (os.path.splitext(os.path.basename(path))[0] if path
               else hashlib.sha1(text.encode("utf-8")).hexdigest()[:12])

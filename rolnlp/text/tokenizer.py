@@ -27,7 +27,7 @@ Example
 -------
 >>> from rolnlp.text import tokenize
 >>> tokenize("严格落实首违不罚清单")
-['严格落实', '首违不罚', '清单']
+['严格', '首违不罚', '清单']
 """
 from __future__ import annotations
 

@@ -70,8 +70,10 @@ class TopicModel:
     seed_words : dict, "codebook" or None
         ``{name: [words]}`` steering one topic per name through an asymmetric
         ``eta`` prior; ``"codebook"`` uses the cues of every codebook category.
-    seed_strength : float, default 5.0
-        Pseudo-count added to ``eta`` for a seed word in its seeded topic.
+    seed_strength : float or "auto", default "auto"
+        Pseudo-count added to ``eta`` for a seed word in its seeded topic;
+        ``"auto"`` uses the median corpus count of the seed terms (at least
+        5), so the prior weighs about as much as the data on those words.
     topic_range : (int, int) or None
         Smallest and largest ``n_topics`` tried by the sweep; by default
         adapted to the corpus size (small corpora get a short range).
@@ -115,7 +117,7 @@ class TopicModel:
     """
 
     def __init__(self, n_topics="auto", *, random_state=0, seed_words=None,
-                 seed_strength=5.0, topic_range=None, coherence="c_npmi",
+                 seed_strength="auto", topic_range=None, coherence="c_npmi",
                  sweep_sample=2000, no_below=None, no_above=None, keep_n=20000,
                  phrases=True, phrase_min_count=None, phrase_threshold=0.5,
                  passes=None, iterations=50, workers=1, reproducible=True,
@@ -683,12 +685,17 @@ class TopicModel:
     def _eta(self, k):
         if not self.seed_terms_:
             return None
+        strength = self.seed_strength
+        if strength == "auto":
+            ids = [self.dictionary_.token2id[w] for ts in self.seed_terms_.values() for w in ts]
+            cfs = [self.dictionary_.cfs.get(i, 0) for i in ids]
+            strength = max(5.0, float(np.median(cfs))) if cfs else 5.0
         eta = np.full((k, len(self.dictionary_)), 1.0 / k)
         for t, terms in enumerate(self.seed_terms_.values()):
             if t >= k:
                 break
             for w in terms:
-                eta[t, self.dictionary_.token2id[w]] += self.seed_strength
+                eta[t, self.dictionary_.token2id[w]] += strength
         return eta
 
     def _train(self, bows, k, passes):
@@ -696,7 +703,7 @@ class TopicModel:
 
         kw = dict(corpus=bows, id2word=self.dictionary_, num_topics=k, passes=passes,
                   iterations=self.iterations, random_state=self.random_state,
-                  chunksize=max(500, min(4000, len(bows) // 4 or 1)), eta=self._eta(k))
+                  chunksize=max(16, min(2000, len(bows) // 4)), eta=self._eta(k))
         # OpenBLAS may raise spurious "invalid value in dot" flags on finite float32 data
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -787,7 +794,7 @@ def _rebuild_lda(dictionary, lam, alpha, eta, random_state, iterations):
     lda = LdaModel(id2word=dictionary, num_topics=k, alpha=alpha,
                    eta=eta if eta.ndim == 2 else eta.reshape(-1), iterations=iterations,
                    random_state=random_state)
-    lda.state.sstats = lam - lda.eta
+    lda.state.sstats = (lam - lda.eta).astype(lda.dtype)
     lda.sync_state()
     return lda
 

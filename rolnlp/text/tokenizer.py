@@ -466,5 +466,18 @@ def tokenize(text: str, **options) -> list[str]:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, got {type(text).__name__}")
-    tok = Tokenizer(**options) if options else default_tokenizer()
+    if not options:
+        return default_tokenizer().tokenize(text)
+    try:  # reuse a Tokenizer per option set, keeping its token cache warm
+        key = tuple(sorted(options.items()))
+        tok = _by_options.get(key)
+    except TypeError:  # unhashable option values (a list of stopwords)
+        key, tok = None, None
+    if tok is None:
+        tok = Tokenizer(**options)
+        if key is not None and len(_by_options) < 32:
+            _by_options[key] = tok
     return tok.tokenize(text)
+
+
+_by_options: dict = {}

@@ -73,7 +73,8 @@ _COPYRIGHT = re.compile(r"版权所有|Copyright|©|ICP[备证]|公网安备|网
 _SPAM = re.compile(r"小编|供大家参考|仅供参考|由会员分享|可在线阅读|更多相关|文档下载|下载文档|"
                    r"打开网易新闻|查看精彩图片|精彩推荐|欢迎(?:访问|登录|光临)|本文由.{0,12}(?:整理|发布)|"
                    r"(?:免费|全文)下载|版权归原作者|如有侵权")
-_WATERMARK = re.compile(r"\s+\S{1,8}\s*(?:www\.)[-a-z0-9]+(?:\.[-a-z0-9]+)+\S*")
+# a mirror site's name and address appended to a line: "…成效 公文汇 www.gongwenhui.com"
+_WATERMARK = re.compile(f"\\s+[{_CJK}]{{2,8}}\\s*www\\.[-a-z0-9]+(?:\\.[-a-z0-9]+)+/?$")
 _SCAN = re.compile(r"^[【\[\s]*扫一扫")
 _FONT = re.compile(r"^[\s【\[•·]*(?:字号|字体|字体大小|文字)\s*[:：]?\s*[【\[]?\s*(?:[大中小默认]\s*[】\]]?\s*"
                    r"[【\[]?\s*)*[】\]]?")

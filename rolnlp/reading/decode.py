@@ -69,13 +69,13 @@ def load(source, encoding=None):
     if isinstance(source, str):
         if _is_existing_file(source):
             return _read_file(source, encoding)
+        if re.match(r"(?i)https?://\S+$", source.strip()):
+            raise ReportError(f"{source!r} is a URL; rolnlp does not fetch pages, "
+                              "save the page and read the file")
         if _looks_like_path(source):
             if os.path.isdir(source):
                 raise ReportError(f"{source!r} is a directory, not a report file; "
                                   "use rolnlp.read_corpus() to read a directory")
-            if re.match(r"(?i)https?://", source):
-                raise ReportError(f"{source!r} is a URL; rolnlp does not fetch pages, "
-                                  "save the page and read the file")
             raise FileNotFoundError(f"report file not found: {source!r} "
                                     "(pass the text itself only if it is report text)")
         return source, None, None
@@ -102,8 +102,13 @@ def _looks_like_path(s: str) -> bool:
         return False
     if s.lower().endswith(SUFFIXES) and len(s) <= 200:
         return True
-    has_sep = "/" in s or os.sep in s
-    return has_sep and not _CJK.search(s) and not re.search(r"\s{2,}", s)
+    if ("/" not in s and os.sep not in s) or _CJK.search(s) or re.search(r'[<>"|*?]|\s{2,}', s):
+        return False
+    if re.fullmatch(r"[\d\s/.:-]+", s):
+        return False  # a date or a fraction such as 2024/3/6
+    return bool(re.match(r"(?:[A-Za-z]:)?[\\/]|\.{1,2}[\\/]|~[\\/]", s)
+                or re.search(r"[\\/][^\\/]*\.[A-Za-z0-9]{1,5}$", s)
+                or re.fullmatch(r"[\w.\\/ -]+", s))
 
 
 def _read_file(path: str, encoding):

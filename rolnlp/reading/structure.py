@@ -198,9 +198,12 @@ class _State:
             if num == 1:
                 return True
             return num == self.item + 1 and (after_heading or prev_char in _SENT_END + "：:”")
+        if not (after_heading or prev_char in _SENT_END + "：:”"):
+            return False  # "我们在 二、三月份…" is a sentence, not a heading
         level = _LEVEL[kind]
-        return num in (self.last[level] + 1, self.last[level] + 2) and \
-            (level == 1 or self.last[level] or num == 1)
+        # inline, unlike on its own line, the numbering must continue exactly
+        return num == self.last[level] + 1 and (level == 1 or self.last[level] or num == 1
+                                                  or self.last[level - 1])
 
     def see(self, kind, num):
         if kind == "item":

@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import json
+import os
+
+from ._common import CLIError
 
 HELP = "print a report's metadata and outline"
 EPILOG = """examples:
   rolnlp read corpus/reports/000_5c5bdc2152d9c680.txt
   rolnlp read report.html --json > report.json
+  rolnlp read old_page.txt --encoding gbk
+
+The outline lists each heading with its section and the number of paragraphs
+directly under it.  Web residue (menus, footers, metadata tables) is removed
+before reading; --json includes every paragraph with its heading path.
 """
 
 
@@ -20,16 +28,38 @@ def add_parser(sub):
 
 
 def run(args):
+    from ..errors import ReportError
     from ..reading import read_report
 
-    report = read_report(args.file, encoding=args.encoding)
+    path = args.file
+    if not os.path.exists(path):
+        raise CLIError(f"no such file: {path}")
+    if os.path.isdir(path):
+        raise CLIError(f"{path} is a directory; give one report file "
+                       "(rolnlp.read_corpus() reads a directory)")
+    try:
+        # a path is always read as a file here, never as report text
+        report = read_report(os.path.abspath(path), encoding=args.encoding)
+    except ReportError as e:
+        msg = str(e).split(": ", 1)[-1]
+        hint = " (try --encoding)" if "decode" in msg and not args.encoding else ""
+        raise CLIError(f"cannot read {path}: {msg}{hint}") from None
+    except LookupError as e:
+        raise CLIError(str(e)) from None
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return 0
     for k, v in report.metadata.to_dict().items():
         print(f"{k:>10}: {'' if v is None else v}")
     print(f"{'paragraphs':>10}: {len(report.paragraphs)}")
+    if report.removed:
+        print(f"{'removed':>10}: {len(report.removed)} line(s) of web residue")
     print()
+    preamble = sum(1 for p in report.paragraphs if p.section == "preamble")
+    if preamble:
+        print(f"(preamble)  [preamble, {preamble} ¶]")
+    if not report.headings:
+        print("(no numbered headings)")
     _print_tree(report.outline(), 0)
     return 0
 

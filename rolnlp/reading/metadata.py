@@ -115,6 +115,13 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
                     chain.setdefault(k, v)
                 if found.get("county") or found.get("town"):
                     break
+    if not chain:
+        for subject in _subjects(lines[:4], preamble):
+            found = _parse_chain(subject)
+            if found:
+                chain = found
+                publisher = publisher or _org_line(subject)
+                break
     if not (chain.get("county") or chain.get("town") or chain.get("city")
             or chain.get("province")):
         name = _region_from_body(text)
@@ -258,7 +265,7 @@ def _year(title, preamble, lines, date):
 
 
 def _parse_chain(s):
-    s = re.sub(r"^(?:中共|关于)", "", s.strip())
+    s = re.sub(r"^(?:中共|关于)?(?:\d{4}\s*年度?)?", "", s.strip())
     m = _CHAIN.match(s)
     if not m or not m.group():
         return None
@@ -270,6 +277,31 @@ def _parse_chain(s):
     if out.get("city") in _MUNICIPALITIES:
         out.setdefault("province", out["city"])
     return out or None
+
+
+_SUBJECT_VERBS = ("坚持", "深入", "始终", "认真", "全面", "以", "紧紧", "扎实", "持续", "围绕",
+                  "聚焦", "立足", "紧扣", "深化", "在", "全力", "积极", "牢固", "切实", "不断", "高度")
+_FIRST_SENTENCE = re.compile(
+    r"(?:^|\n)(?:[^。\n]{0,20}?)?(?:19|20)\d{2}\s*年度?(?:以来)?[，,]\s*(?:在[^。\n]{0,60}?下[，,]\s*)?"
+    rf"(?P<subject>[{_C}]{{2,20}}?)(?={'|'.join(_SUBJECT_VERBS)})")
+_XIANJIANG = re.compile(rf"现将(?P<subject>[{_C}]{{2,30}}?)(?:\d{{4}}|关于|[{_C}]{{0,2}}法治)")
+
+
+def _subjects(first_lines, preamble):
+    """Who the report speaks for: a lone organisation line, ``现将某某…``, ``2024年，某某坚持…``."""
+    for line in first_lines:
+        org = _org_line(line.replace(" ", ""))
+        if org:
+            yield org
+    for rx in (_XIANJIANG, _FIRST_SENTENCE):
+        m = rx.search(preamble)
+        if m and not m.group("subject").startswith(("我", "本", "全", "各", "区", "县", "市")):
+            yield m.group("subject")
+
+
+def _org_line(line):
+    m = re.match(rf"^(?:中共)?([{_C}]{{2,30}}?{_ORG_SUFFIX})$", line)
+    return m.group(1) if m else None
 
 
 def _region_from_body(text):

@@ -310,8 +310,8 @@ def evaluate(data, *, model=None, threshold=None):
     """
     from .api import resolve_model
 
-    m = resolve_model(model)
     df = load_labelled(data, min_classes=1)
+    m = resolve_model(model)
     classes = [str(c) for c in m.classes_]
     unknown = sorted(set(df["label"]) - set(classes))
     if unknown:

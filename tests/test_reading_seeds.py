@@ -115,3 +115,26 @@ def test_items_split_long_paragraphs(seeds):
     assert [u.text[:2] for u in items] == ["区司", "一是", "二是", "三是"]
     assert all(u.kind == "item" and u.heading_path == para.heading_path for u in items)
     assert "".join(u.text_with_ws for u in items) == para.text_with_ws
+
+
+def test_gbk_and_traditional_versions_read_alike(seed_paths, seeds):
+    import opencc
+
+    s2t = opencc.OpenCC("s2t")
+    for p in seed_paths:
+        ref = seeds[p.stem]
+        raw = p.read_text("utf-8")
+        gb = read_report(raw.encode("gb18030"))
+        assert [x.text for x in gb.paragraphs] == [x.text for x in ref.paragraphs]
+        assert gb.metadata == ref.metadata
+        trad = read_report(s2t.convert(raw))
+        assert trad.original != trad.text
+        assert len(trad.paragraphs) == len(ref.paragraphs)
+        # s2t -> t2s does not round-trip every character (e.g. 干/幹/乾): allow a few
+        same = sum(a.text == b.text for a, b in zip(trad.paragraphs, ref.paragraphs))
+        assert same >= 0.8 * len(ref.paragraphs), p.stem
+        diff = sum(x != y for a, b in zip(trad.paragraphs, ref.paragraphs)
+                   for x, y in zip(a.text, b.text))
+        assert diff <= 0.005 * len(ref.text), p.stem
+        assert [h.text for h in trad.headings if h.level == 1] == \
+            [h.text for h in ref.headings if h.level == 1]

@@ -746,7 +746,7 @@ class TopicModel:
         idx = np.sort(rng.choice(n, size=min(n, self.sweep_sample), replace=False))
         sb = [bows[i] for i in idx]
         st = [[w for w in tokens[i] if w in self.dictionary_.token2id] for i in idx]
-        passes = max(2, self._passes(len(sb)) // 2)
+        passes = 3  # enough to rank candidate sizes; the final fit makes the full passes
         rows = []
         from tqdm.auto import tqdm
 

@@ -99,13 +99,22 @@ def test_run_in_headings_join_the_path_but_stay_in_text(seeds):
 
 def test_preamble_and_sections(seeds):
     r = seeds["001_2927db61a28f01aa"]
-    assert [p.section for p in r.paragraphs[:2]] == ["preamble", "preamble"]
+    # the addressee line is front matter (section other), the opening is preamble
+    assert [p.section for p in r.paragraphs[:2]] == ["other", "preamble"]
     assert r.paragraphs[0].text == "区委、区政府："
     assert r.removed[0].text == "朗读"
     r = seeds["002_87db0459dcb0080d"]
     secs = [p.section for p in r.paragraphs]
     assert secs.index("shortcomings") < secs.index("plans")
     assert "营商环境" not in [p.text for p in r.paragraphs]  # footer menu entry
+
+
+def test_title_line_is_not_preamble(seeds):
+    for r in seeds.values():
+        for p in r.paragraphs:
+            if r.metadata.title and p.text == r.metadata.title:
+                assert p.section == "other"
+        assert [p.section for p in r.paragraphs].count("preamble") >= 1
 
 
 def test_items_split_long_paragraphs(seeds):

@@ -3,12 +3,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+from dataclasses import replace
 
 from .clean import clean, to_simplified as _to_simplified
 from .decode import load
 from .metadata import extract_metadata
 from .report import Report
 from .structure import segment
+
+# an addressee line such as "常州市人民政府：" or "区委、区政府:" opens a letter-style report
+_ADDRESSEE = re.compile(r"^[^，。；]{2,30}[：:]$")
 
 
 def read_report(source, *, encoding=None, to_simplified=True, id=None) -> Report:
@@ -52,9 +57,26 @@ def read_report(source, *, encoding=None, to_simplified=True, id=None) -> Report
     headings, paragraphs = segment(text)
     metadata = extract_metadata(text if to_simplified else _to_simplified(text),
                                 paragraphs=paragraphs, removed=removed)
+    paragraphs = _mark_front_matter(paragraphs, metadata.title)
     if id is None:
         id = (os.path.splitext(os.path.basename(path))[0] if path
               else hashlib.sha1(text.encode("utf-8")).hexdigest()[:12])
     return Report(id=id, text=text, original=original, raw=raw, removed=removed,
                   metadata=metadata, headings=headings, paragraphs=paragraphs,
                   encoding=enc, path=path)
+
+
+def _mark_front_matter(paragraphs, title):
+    """Give the title and addressee lines before the body the section ``other``.
+
+    The codebook codes titles, dates and signatures as ``other``; they are not
+    part of the preamble even though they stand before the first heading.
+    """
+    out = []
+    for p in paragraphs:
+        if p.section == "preamble" and not p.heading_path and (
+                (title and p.text.replace(" ", "") == title.replace(" ", ""))
+                or _ADDRESSEE.match(p.text)):
+            p = replace(p, section="other")
+        out.append(p)
+    return out

@@ -38,7 +38,7 @@ def test_probabilities_are_distributions_and_predict_matches(features, model):
 
 def test_pipeline_and_grid_search_with_groups():
     X, y, groups = subset()
-    pipe = Pipeline([("clf", ParagraphClassifier(features="char", model="logreg"))])
+    pipe = Pipeline([("clf", ParagraphClassifier(features="char", model="svm"))])
     grid = GridSearchCV(pipe, {"clf__C": [0.3, 3.0]}, cv=GroupKFold(n_splits=3),
                         scoring="f1_macro")
     grid.fit(X, y, groups=groups)

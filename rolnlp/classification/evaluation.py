@@ -237,9 +237,8 @@ def weak_label_experiment(data, chunks_path, *, params=None, n_splits=5, random_
     Returns
     -------
     dict
-        ``n_weak``, weak label counts, ``weak_label_accuracy`` (how often the
-        heading label equals the hand label on labelled paragraphs that have a
-        mapped heading), baseline and augmented macro-F1/accuracy, and deltas.
+        ``n_chunks``, ``n_weak``, weak label counts, baseline and augmented
+        macro-F1/accuracy, and their deltas.
     """
     import json
     from collections import Counter
@@ -269,7 +268,8 @@ def weak_label_experiment(data, chunks_path, *, params=None, n_splits=5, random_
     def make():
         return ParagraphClassifier(**params)
 
-    res = {"n_weak": len(weak), "weak_label_counts": dict(Counter(w["label"] for w in weak))}
+    res = {"n_chunks": len(chunk_rows), "n_weak": len(weak),
+           "weak_label_counts": dict(sorted(Counter(w["label"] for w in weak).items()))}
     base_c, base_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
                                      random_state=random_state, progress=progress,
                                      desc="baseline")

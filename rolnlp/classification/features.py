@@ -17,13 +17,7 @@ import re
 import threading
 from functools import lru_cache
 
-try:
-    from ..reading import normalize_text
-except ImportError:  # temporary: until the reader's normalize_text lands
-    import unicodedata
-
-    def normalize_text(text):
-        return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+from ..reading import normalize_text
 
 FEATURE_KINDS = ("word", "char")
 _CACHE_SIZE = 50_000
@@ -164,7 +158,8 @@ def tokenizer_fingerprint() -> dict:
         lex = lex()
     if not isinstance(lex, str):
         lex = _lexicon_files_hash()
-    opts = {k: getattr(tok, k) for k in ("keep_numbers", "keep_punct", "stopwords")
+    opts = {k: getattr(tok, k) for k in ("keep_numbers", "keep_punct", "stopwords", "lowercase",
+                                              "max_quote", "hmm")
             if isinstance(getattr(tok, k, None), (bool, int, str))}
     return {"options": opts, "lexicon_sha256": lex}
 

@@ -5,6 +5,11 @@ import contextlib
 import os
 import tempfile
 
+# mkstemp creates files readable only by their owner; give written files the
+# permissions an ordinary open() would (0666 less the umask, read once here)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 @contextlib.contextmanager
 def atomic_write(path, mode="w", encoding="utf-8"):
@@ -28,6 +33,11 @@ def atomic_write(path, mode="w", encoding="utf-8"):
             yield f
             f.flush()
             os.fsync(f.fileno())
+        try:
+            mode = os.stat(path).st_mode & 0o777  # keep an existing file's mode
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

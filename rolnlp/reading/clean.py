@@ -396,6 +396,8 @@ def normalize_text(text: str) -> str:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     out = to_simplified(clean(text, keep_html_title=False)[0])
+    if out == text:
+        return out  # already a fixed point (e.g. a paragraph from read_report)
     # a second pass only changes text whose cleaning exposed new residue or
     # punctuation context; repeat until stable so the function is idempotent
     for _ in range(3):

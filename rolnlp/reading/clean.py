@@ -29,6 +29,8 @@ _CJK_RE = re.compile(f"[{_CJK}]")
 # --- whitespace and characters -------------------------------------------------
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# lone UTF-16 surrogates (from broken escapes) cannot be encoded, not even by OpenCC
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 # zero-width characters, soft hyphen, BOM and C0/C1 controls other than newline
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
@@ -316,6 +318,7 @@ def clean(text: str, *, keep_html_title=True):
     removed: list[Removed] = []
     if not text:
         return "", removed
+    text = _SURROGATE.sub("", text)
     if looks_like_html(text):
         text, title = strip_html(text)
         if title and keep_html_title:

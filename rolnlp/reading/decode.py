@@ -76,6 +76,9 @@ def load(source, encoding=None):
             if os.path.isdir(source):
                 raise ReportError(f"{source!r} is a directory, not a report file; "
                                   "use rolnlp.read_corpus() to read a directory")
+            if os.path.exists(source):
+                raise ReportError(f"{source!r} is not a regular file (a device, pipe or "
+                                  "socket); save the report to a file and read that")
             raise FileNotFoundError(f"report file not found: {source!r} "
                                     "(pass the text itself only if it is report text)")
         return source, None, None
@@ -117,6 +120,10 @@ def _read_file(path: str, encoding):
                           "use rolnlp.read_corpus() to read a directory")
     if not os.path.exists(path):
         raise FileNotFoundError(f"report file not found: {path!r}")
+    if not os.path.isfile(path):
+        # a FIFO would block and /dev/zero never ends: read regular files only
+        raise ReportError(f"{path!r} is not a regular file (a device, pipe or socket); "
+                          "save the report to a file and read that")
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -156,6 +163,8 @@ def decode_bytes(data: bytes, encoding=None):
     >>> decode_bytes("法治政府".encode("gbk"))
     ('法治政府', 'gb18030')
     """
+    if encoding is not None and not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a str such as 'gbk', not {type(encoding).__name__}")
     if encoding:
         try:
             codecs.lookup(encoding)

@@ -230,7 +230,7 @@ def limits_text(r):
     weakest = sorted(r["per_class"].items(), key=lambda kv: kv[1]["f1"])[:3]
     missed = [n for n, v, goal in (("macro-F1", r["macro_f1"], 0.85),
                                     ("accuracy", r["accuracy"], 0.90)) if v < goal]
-    head = (f"{' and '.join(missed)} below target. " if missed else "")
+    head = (f"{' and '.join(missed).capitalize()} below target. " if missed else "")
     return (head + "Weakest classes by F1: "
             + ", ".join(f"`{k}` {v['f1']:.2f} (recall {v['recall']:.2f})" for k, v in weakest)
             + ". Largest confusions (true → predicted): "

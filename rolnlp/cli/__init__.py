@@ -14,10 +14,15 @@ SUBCOMMANDS = ["read", "classify", "train", "evaluate", "topics", "analyze"]  # 
 
 DESCRIPTION = """Read, classify and compare annual rule-of-law government reports
 (法治政府建设情况报告).  Run 'rolnlp COMMAND --help' for each command's options."""
+EPILOG = """examples:
+  rolnlp read corpus/reports/000_5c5bdc2152d9c680.txt
+  rolnlp classify corpus/reports --format csv > labels.csv
+  rolnlp analyze corpus/reports --out out/
+"""
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="rolnlp", description=DESCRIPTION,
+    parser = argparse.ArgumentParser(prog="rolnlp", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"rolnlp {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")

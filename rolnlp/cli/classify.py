@@ -47,6 +47,7 @@ def run(args):
     from tqdm.auto import tqdm
 
     from ..classification.api import classify_report, resolve_model
+    from ..errors import ReportError
     from ..reading import read_report
 
     if args.quiet:
@@ -57,7 +58,13 @@ def run(args):
     model = resolve_model(args.model)
     rows = []
     for f in tqdm(files, desc="classify", disable=args.quiet or len(files) < 2):
-        df = classify_report(read_report(f), model=model, level=args.level,
+        try:
+            report = read_report(f)
+        except ReportError as e:
+            msg = str(e).split(": ", 1)[-1].replace(" (pass encoding=... if you know it)", "")
+            raise CLIError(f"cannot read {f}: {msg} (check it with 'rolnlp read {f} "
+                           "--encoding ENC', or save it as UTF-8)") from None
+        df = classify_report(report, model=model, level=args.level,
                              threshold=args.threshold)
         rows.extend(df.to_dict("records"))
     if args.format == "table":

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
-from ._common import add_format_option, add_quiet_option, render_rows
+from ._common import CLIError, add_format_option, add_quiet_option, render_rows
 
 HELP = "score a model on labelled paragraphs (accuracy, macro-F1, per class)"
 EPILOG = """examples:
@@ -25,11 +25,25 @@ def add_parser(sub):
 
 
 def run(args):
+    from ..classification.api import resolve_model
+    from ..classification.data import load_labelled
     from ..classification.evaluation import evaluate
 
     if args.quiet:
         logging.getLogger("rolnlp").setLevel(logging.ERROR)
-    res = evaluate(args.labels, model=args.model)
+    model = resolve_model(args.model)
+    data = load_labelled(args.labels, min_classes=1)
+    classes = [str(c) for c in model.classes_]
+    unknown = sorted(set(data["label"]) - set(classes))
+    if unknown:  # scoring codes the model can never predict would only hide a typo
+        import difflib
+
+        near = {u: difflib.get_close_matches(u, classes, n=1) for u in unknown}
+        hints = [f"{u} (did you mean {m[0]}?)" if m else u for u, m in near.items()]
+        raise CLIError(f"unknown label code(s) in {args.labels}: {', '.join(hints)}; "
+                       f"the model knows {', '.join(classes)} (fix the codes, or train a "
+                       "model on them with 'rolnlp train' and pass it with --model)")
+    res = evaluate(data, model=model)
     per = res["per_class"].reset_index()
     rows = [{"label": r["label"], "precision": float(r["precision"]), "recall": float(r["recall"]),
              "f1": float(r["f1"]), "support": int(r["support"])} for _, r in per.iterrows()]

@@ -42,7 +42,12 @@ def run(args):
         report = read_report(os.path.abspath(path), encoding=args.encoding)
     except ReportError as e:
         msg = str(e).split(": ", 1)[-1]
-        hint = " (try --encoding)" if "decode" in msg and not args.encoding else ""
+        hint = ""
+        if args.encoding and "not valid" in msg:
+            hint = f" (is it really {args.encoding}? leave out --encoding to detect it)"
+        elif "decode" in msg:
+            msg = msg.replace(" (pass encoding=... if you know it)", "")
+            hint = " (if you know its encoding, give it, e.g. --encoding gbk)"
         raise CLIError(f"cannot read {path}: {msg}{hint}") from None
     except LookupError as e:
         raise CLIError(str(e)) from None

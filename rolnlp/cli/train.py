@@ -36,8 +36,16 @@ def run(args):
         logging.getLogger("rolnlp").setLevel(logging.ERROR)
     if args.C <= 0:
         raise CLIError("--C must be positive")
-    clf = train(args.labels, features=args.features, model=args.model, C=args.C,
-                random_state=args.seed, progress=not args.quiet)
+    from ..errors import RolnlpError
+
+    try:
+        clf = train(args.labels, features=args.features, model=args.model, C=args.C,
+                    random_state=args.seed, progress=not args.quiet)
+    except (RolnlpError, FileNotFoundError):
+        raise
+    except ValueError as e:  # the estimator rejects data too small to fit or calibrate
+        raise CLIError(f"cannot train on {args.labels}: {e} (give every category a few "
+                       "more examples, or try --model logreg)") from None
     path = clf.save(args.out, metadata={"name": str(args.out)})
     if not args.quiet:
         print(f"saved {len(clf.classes_)}-class model to {path}")

@@ -247,8 +247,10 @@ def _printable_share(text: str) -> float:
     sample = text[:65536]
     if not sample:
         return 1.0
+    # U+FFFD is not counted: a file saved from a wrong decoding (mojibake) is
+    # garbled text, not binary; undecodable bytes are counted where replaced
     bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v")
-              or 0x7f <= ord(c) < 0xa0 or c == "\ufffd" or 0xe000 <= ord(c) <= 0xf8ff)
+              or 0x7f <= ord(c) < 0xa0 or 0xe000 <= ord(c) <= 0xf8ff)
     return 1 - bad / len(sample)
 
 

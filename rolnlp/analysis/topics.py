@@ -561,10 +561,16 @@ class TopicModel:
             raise ModelError(f"{npath} was modified after saving (checksum mismatch)")
         import io
 
+        if not blob.startswith(b"PK"):
+            raise ModelError(f"{npath} is not a numpy .npz archive (rolnlp never loads pickles)")
         try:
             with np.load(io.BytesIO(blob), allow_pickle=False) as z:
                 lam, alpha, eta = z["lam"], z["alpha"], z["eta"]
                 doc_topic = z["doc_topic"]
+        except Exception as e:  # any parse failure of a foreign or truncated archive
+            raise ModelError(f"{npath} is not a plain numpy archive ({type(e).__name__}: {e})") \
+                from None
+        try:
             vocab = list(payload["vocab"])
             k = int(payload["n_topics"])
             if lam.shape != (k, len(vocab)) or alpha.shape != (k,):
@@ -572,31 +578,39 @@ class TopicModel:
         except (KeyError, ValueError, TypeError) as e:
             raise ModelError(f"corrupt topic model at {os.fspath(path)}: {e}") from None
 
-        params = dict(payload["params"])
-        self = cls(**params, tokenizer=tokenizer)
-        d = Dictionary()
-        d.token2id = {w: i for i, w in enumerate(vocab)}
-        d.id2token = dict(enumerate(vocab))
-        self.dictionary_ = d
-        self._phrase_pairs = {tuple(p) for p in payload["phrases"]}
-        self.seed_terms_ = {k_: list(v) for k_, v in payload["seed_terms"].items()}
-        self.seed_topics_ = {k_: int(v) for k_, v in payload["seed_topics"].items()}
-        self.n_topics_ = k
-        sweep = payload.get("sweep")
-        self.coherence_sweep_ = pd.DataFrame(sweep) if sweep is not None else None
+        # the checksums only prove the files match each other, so a hand-made
+        # file can still carry anything: a wrong field is a ModelError, not a
+        # TypeError from deep inside pandas
+        try:
+            params = payload["params"]
+            if not isinstance(params, dict):
+                raise ValueError("'params' is not an object")
+            unknown = set(params) - (set(_PARAM_KEYS) - {"tokenizer"})
+            if unknown:
+                raise ValueError(f"unknown parameters {sorted(unknown)}")
+            self = cls(**params, tokenizer=tokenizer)
+            d = Dictionary()
+            d.token2id = {w: i for i, w in enumerate(vocab)}
+            d.id2token = dict(enumerate(vocab))
+            self.dictionary_ = d
+            self._phrase_pairs = {(str(a), str(b)) for a, b in payload["phrases"]}
+            self.seed_terms_ = {str(k_): list(v) for k_, v in payload["seed_terms"].items()}
+            self.seed_topics_ = {str(k_): int(v) for k_, v in payload["seed_topics"].items()}
+            self.n_topics_ = k
+            sweep = payload.get("sweep")
+            self.coherence_sweep_ = pd.DataFrame(sweep) if sweep is not None else None
+            documents = pd.DataFrame(payload["documents"])
+        except (KeyError, ValueError, TypeError, AttributeError) as e:
+            raise ModelError(f"corrupt topic model at {os.fspath(path)}: {e}") from None
         self._lda = _rebuild_lda(d, lam, alpha, eta, self.random_state, self.iterations)
         self.doc_topic_ = doc_topic
-        self.documents_ = pd.DataFrame(payload["documents"])
+        self.documents_ = documents
         self._info = None
         return self
 
     # ------------------------------------------------------------- internals
     def _params(self):
-        keys = ("n_topics", "random_state", "seed_words", "seed_strength", "topic_range",
-                "coherence", "sweep_sample", "no_below", "no_above", "keep_n", "phrases",
-                "phrase_min_count", "phrase_threshold", "passes", "iterations", "workers",
-                "reproducible", "min_tokens", "stop_terms", "tokenizer", "progress")
-        out = {k: getattr(self, k) for k in keys}
+        out = {k: getattr(self, k) for k in _PARAM_KEYS}
         if out["stop_terms"] is not None:
             out["stop_terms"] = sorted(out["stop_terms"])
         if isinstance(out["topic_range"], tuple):
@@ -797,6 +811,12 @@ def _rebuild_lda(dictionary, lam, alpha, eta, random_state, iterations):
     lda.state.sstats = (lam - lda.eta).astype(lda.dtype)
     lda.sync_state()
     return lda
+
+
+_PARAM_KEYS = ("n_topics", "random_state", "seed_words", "seed_strength", "topic_range",
+               "coherence", "sweep_sample", "no_below", "no_above", "keep_n", "phrases",
+               "phrase_min_count", "phrase_threshold", "passes", "iterations", "workers",
+               "reproducible", "min_tokens", "stop_terms", "tokenizer", "progress")
 
 
 def _checksum(payload):

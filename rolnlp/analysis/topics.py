@@ -600,9 +600,9 @@ class TopicModel:
             sweep = payload.get("sweep")
             self.coherence_sweep_ = pd.DataFrame(sweep) if sweep is not None else None
             documents = pd.DataFrame(payload["documents"])
+            self._lda = _rebuild_lda(d, lam, alpha, eta, self.random_state, self.iterations)
         except (KeyError, ValueError, TypeError, AttributeError) as e:
             raise ModelError(f"corrupt topic model at {os.fspath(path)}: {e}") from None
-        self._lda = _rebuild_lda(d, lam, alpha, eta, self.random_state, self.iterations)
         self.doc_topic_ = doc_topic
         self.documents_ = documents
         self._info = None

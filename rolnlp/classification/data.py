@@ -3,7 +3,8 @@
 Accepted inputs: a path (or list of paths) to JSONL/JSON/CSV/TSV with a
 ``text`` column and a ``primary`` or ``label`` column; a pandas DataFrame with
 those columns; or a ``(texts, labels)`` pair.  Optional columns: ``secondary``
-(list of codes), ``url`` and ``source`` (used to group units by report).
+(list of codes), ``group``, ``url`` and ``source`` (used, in that order, to group
+units by report).
 """
 from __future__ import annotations
 
@@ -102,7 +103,9 @@ def load_labelled(data, *, min_classes=2):
     sec = sec.map(_as_code_list)
 
     def group_of(i):
-        for col in ("url", "source"):
+        # "group" first: a frame this function already returned has no url or
+        # source column left, and losing its groups would make CV folds leak
+        for col in ("group", "url", "source"):
             if col in df.columns:
                 v = df[col].iloc[i]
                 if isinstance(v, str) and v.strip():

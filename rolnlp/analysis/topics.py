@@ -15,11 +15,14 @@ only when ``workers > 1`` *and* ``reproducible=False``.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import math
 import os
+import re
+import shutil
 import warnings
 
 import numpy as np
@@ -520,10 +523,27 @@ class TopicModel:
             "npz_sha256": hashlib.sha256(blob).hexdigest(),
         }
         payload["checksum"] = _checksum(payload)
-        with atomic_write(os.path.join(path, _NPZ), "wb") as f:
+        # the two files are replaced one after the other; until the new JSON is
+        # in place the old arrays stay under their checksum, where load() looks
+        # when topic_model.npz does not match, so an interrupted save still
+        # leaves the old model loadable
+        npath = os.path.join(path, _NPZ)
+        old = _saved_npz_sha(os.path.join(path, _JSON))
+        if old and old != payload["npz_sha256"] and os.path.isfile(npath):
+            backup = os.path.join(path, _backup_name(old))
+            if not os.path.exists(backup):
+                try:
+                    os.link(npath, backup)
+                except OSError:  # no hard links on this file system
+                    shutil.copyfile(npath, backup)
+        with atomic_write(npath, "wb") as f:
             f.write(blob)
         with atomic_write(os.path.join(path, _JSON)) as f:
             json.dump(payload, f, ensure_ascii=False)
+        for name in os.listdir(path):
+            if _BACKUP.match(name):
+                with contextlib.suppress(OSError):
+                    os.unlink(os.path.join(path, name))
         return os.fspath(path)
 
     @classmethod
@@ -557,8 +577,11 @@ class TopicModel:
             raise ModelError(f"unsupported topic model version {payload.get('version')!r}")
         if payload.get("checksum") != _checksum(payload):
             raise ModelError(f"{jpath} was modified after saving (checksum mismatch)")
-        if payload.get("npz_sha256") != hashlib.sha256(blob).hexdigest():
-            raise ModelError(f"{npath} was modified after saving (checksum mismatch)")
+        want = payload.get("npz_sha256")
+        if want != hashlib.sha256(blob).hexdigest():
+            blob = _backup_blob(path, want)  # a save interrupted before its JSON
+            if blob is None:
+                raise ModelError(f"{npath} was modified after saving (checksum mismatch)")
         import io
 
         if not blob.startswith(b"PK"):
@@ -817,6 +840,35 @@ _PARAM_KEYS = ("n_topics", "random_state", "seed_words", "seed_strength", "topic
                "coherence", "sweep_sample", "no_below", "no_above", "keep_n", "phrases",
                "phrase_min_count", "phrase_threshold", "passes", "iterations", "workers",
                "reproducible", "min_tokens", "stop_terms", "tokenizer", "progress")
+
+
+_BACKUP = re.compile(r"^topic_model-[0-9a-f]{16}\.npz$")
+
+
+def _backup_name(sha: str) -> str:
+    return f"topic_model-{sha[:16]}.npz"
+
+
+def _saved_npz_sha(jpath):
+    """The arrays checksum recorded in an existing JSON, or None."""
+    try:
+        with open(jpath, encoding="utf-8") as f:
+            sha = json.load(f).get("npz_sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha) else None
+
+
+def _backup_blob(path, sha):
+    """The old arrays kept by an interrupted save, if they match ``sha``."""
+    if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
+        return None
+    try:
+        with open(os.path.join(path, _backup_name(sha)), "rb") as f:
+            blob = f.read()
+    except OSError:
+        return None
+    return blob if hashlib.sha256(blob).hexdigest() == sha else None
 
 
 def _checksum(payload):

@@ -18,6 +18,14 @@ class Metadata:
     ``level`` is one of province / city / district / county / department;
     ``date`` is the publication date as ISO ``YYYY-MM-DD``; ``year`` is the
     year reported on (not the year of publication).
+
+    Example
+    -------
+    >>> m = read_report("corpus/reports/000_5c5bdc2152d9c680.txt").metadata  # doctest: +SKIP
+    >>> m.region, m.level, m.year  # doctest: +SKIP
+    ('硚口区', 'district', 2024)
+    >>> Metadata(region="某区", year=2024).to_dict()["year"]
+    2024
     """
 
     title: Optional[str] = None
@@ -49,6 +57,13 @@ class Heading:
 
     ``level`` is 1 for ``一、``, 2 for ``（一）``, 3 for ``1.``/``（1）``;
     ``path`` holds the titles of the enclosing headings and this one.
+
+    Example
+    -------
+    >>> from rolnlp import read_report
+    >>> h = read_report("一、总体情况\\n正文。").headings[0]
+    >>> h.level, h.marker, h.title
+    (1, '一、', '总体情况')
     """
 
     text: str
@@ -79,6 +94,14 @@ class Paragraph:
     including a heading written inline at its own start; ``section`` is a
     section code of the codebook (preamble, achievements, shortcomings, plans,
     other); ``index`` counts units of its kind from 0 in reading order.
+
+    Example
+    -------
+    >>> from rolnlp import read_report
+    >>> r = read_report("一、总体情况\\n全年办理行政复议案件12件。")
+    >>> p = r.paragraphs[0]
+    >>> p.heading, r.text[p.start:p.end] == p.text
+    ('一、总体情况', True)
     """
 
     text: str
@@ -133,6 +156,15 @@ class Report:
     encoding : str or None
         The encoding the input was decoded from (``None`` for ``str`` input).
     path : str or None
+
+    Example
+    -------
+    >>> from rolnlp import read_report
+    >>> r = read_report("一、总体情况\\n正文一。\\n二、存在的不足\\n正文二。", id="demo")
+    >>> len(r), [p.section for p in r]
+    (2, ['achievements', 'shortcomings'])
+    >>> "".join(u.text_with_ws for u in r.units("all")) == r.text
+    True
     """
 
     def __init__(self, *, id, text, original, raw, removed, metadata, headings,

@@ -216,17 +216,63 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     # -- prediction ----------------------------------------------------------------
     def decision_function(self, X):
-        """Linear decision values, shape (n_samples, n_classes)."""
+        """Linear decision values, one column per class.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Paragraph texts.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_samples, n_classes)
+
+        Example
+        -------
+        >>> clf.decision_function(["行政复议"]).shape  # doctest: +SKIP
+        (1, 11)
+        """
         check_is_fitted(self, "coef_")
         return np.asarray(self._features(_as_texts(X)) @ self.coef_.T) + self.intercept_
 
     def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes); rows sum to 1."""
+        """Class probabilities; columns follow ``classes_`` and rows sum to 1.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Paragraph texts.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n_samples, n_classes)
+
+        Example
+        -------
+        >>> clf.predict_proba(["办理行政复议案件"]).sum().round(6)  # doctest: +SKIP
+        1.0
+        """
         c = self.calibration_
         return calibrate(self.decision_function(X), c["method"], c.get("a"), c.get("b"))
 
     def predict(self, X):
-        """Most probable class for each text."""
+        """Most probable class for each text.
+
+        Parameters
+        ----------
+        X : iterable of str
+            Paragraph texts.
+
+        Returns
+        -------
+        numpy.ndarray of str, shape (n_samples,)
+            Category codes.
+
+        Example
+        -------
+        >>> clf.predict(["开展宪法宣传周活动"])  # doctest: +SKIP
+        array(['legal_publicity'], dtype='<U20')
+        """
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
     # -- export ----------------------------------------------------------------------

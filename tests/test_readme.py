@@ -95,3 +95,70 @@ def test_changelog_records_this_version():
     assert "CHANGELOG.md" in README
     assert f"## [{rolnlp.__version__}] - 2026-11-22" in changelog
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{rolnlp.__version__}]")
+
+
+# --------------------------------------------------------------- docstrings
+SECTIONS = ("Parameters", "Returns", "Example")
+SKLEARN_INHERITED = {"get_params", "set_params", "score", "get_metadata_routing",
+                     "set_fit_request", "set_score_request"}
+
+
+def _takes_arguments(obj):
+    import inspect
+
+    try:
+        params = inspect.signature(obj).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name not in ("self", "cls") for p in params)
+
+
+def _check_doc(name, obj, problems):
+    import inspect
+
+    doc = inspect.getdoc(obj) or ""
+    if not doc.strip():
+        problems.append(f"{name}: no docstring")
+    elif _takes_arguments(obj) and not any(s in doc for s in SECTIONS):
+        problems.append(f"{name}: no Parameters, Returns or Example section")
+
+
+def test_public_names_have_useful_docstrings():
+    import inspect
+
+    problems = []
+    for name in rolnlp.__all__:
+        obj = getattr(rolnlp, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            _check_doc(f"rolnlp.{name}", obj, problems)
+    import rolnlp.analysis as analysis
+
+    for name in analysis.__all__:
+        _check_doc(f"rolnlp.analysis.{name}", getattr(analysis, name), problems)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("cls_name", ["Report", "Corpus", "ParagraphClassifier", "TopicModel"])
+def test_public_methods_have_useful_docstrings(cls_name):
+    import inspect
+
+    cls = getattr(rolnlp, cls_name)
+    problems = []
+    for name, member in inspect.getmembers(cls):
+        if name.startswith("_") or name in SKLEARN_INHERITED:
+            continue
+        static = inspect.getattr_static(cls, name)
+        if isinstance(static, property):
+            if not (static.__doc__ or "").strip():
+                problems.append(f"{cls_name}.{name}: property without docstring")
+        elif callable(member):
+            _check_doc(f"{cls_name}.{name}", member, problems)
+    assert not problems, "\n".join(problems)
+
+
+def test_help_of_classify_is_useful():
+    import pydoc
+
+    text = pydoc.render_doc(rolnlp.classify, renderer=pydoc.plaintext)
+    for word in ("Parameters", "Returns", "Example", "threshold", "Prediction"):
+        assert word in text

@@ -379,3 +379,46 @@ def test_cli_subprocess_reports_errors_without_traceback(cli_dir):
     proc = subprocess.run([sys.executable, "-m", "rolnlp", "read", str(cli_dir / "big5.txt")],
                           capture_output=True, text=True, timeout=120, env=env)
     assert proc.returncode == 0 and "region: 海盐县" in proc.stdout
+
+
+# ------------------------------------------------------------ dictionary cache
+def _fresh_jieba(key):
+    from rolnlp.text import tokenizer
+
+    tokenizer._jieba_instances.pop(key, None)
+    tokenizer._cutters.pop(key, None)
+    return tokenizer._jieba_for(key)
+
+
+def test_prefix_dict_cache_is_exact_and_survives_damage(tmp_path, monkeypatch):
+    from rolnlp.text import dictcache
+    from rolnlp.text.lexicon import LEXICON_PATH
+
+    key = (str(LEXICON_PATH), ("试验专用词语甲",))
+    monkeypatch.setenv("ROLNLP_CACHE_DIR", "off")
+    built = _fresh_jieba(key)  # jieba's own load plus add_word, no cache
+    monkeypatch.setenv("ROLNLP_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_jieba(key)  # writes the cache
+    (path,) = (tmp_path / "cache").glob("prefix-*.dict")
+    text = SAMPLE + TRAD + "试验专用词语甲出现在这里"
+
+    def check():
+        jb = _fresh_jieba(key)
+        assert jb.FREQ == built.FREQ and jb.total == built.total
+        assert jb.user_word_tag_tab == built.user_word_tag_tab
+        assert FastCutter(jb).cut(text) == built.lcut(text)
+        assert "试验专用词语甲" in FastCutter(jb).cut(text)
+
+    check()  # from the cache
+    good = path.read_bytes()
+    for damaged in (good[:len(good) // 2], b"\x80" * 100,
+                    dictcache.FORMAT + b'{"key": "' + b"0" * 64 + b'"}\n'):
+        path.write_bytes(damaged)
+        check()  # ignored and rebuilt
+        assert path.read_bytes() == good  # and rewritten whole
+    path.chmod(0o400)
+    (tmp_path / "cache").chmod(0o500)  # a read-only cache still tokenizes
+    try:
+        check()
+    finally:
+        (tmp_path / "cache").chmod(0o700)

@@ -44,6 +44,11 @@ def check_dirs(args):
         raise CLIError(f"--out exists and is not a directory: {args.out}")
     if os.path.abspath(args.out) == os.path.abspath(args.directory):
         raise CLIError("--out must differ from the input directory")
+    inside = os.path.commonpath([os.path.realpath(args.out), os.path.realpath(args.directory)])
+    if inside == os.path.realpath(args.directory):
+        # the directory is read recursively: summary.html would be read as a report next time
+        raise CLIError(f"--out must not be inside the input directory {args.directory} "
+                       "(its summary.html would be read as a report on the next run)")
 
 
 def quiet_logging(args):

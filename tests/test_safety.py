@@ -357,6 +357,9 @@ def test_commands_never_modify_their_inputs(tmp_path, capsys):
     reports = str(CORPUS / "reports")
     out = tmp_path / "out"
     assert main(["analyze", reports, "--out", str(out), "--n-topics", "4", "--quiet"]) == 0
+    # outputs inside the (recursively read) input tree are refused, and nothing is created
+    assert main(["analyze", str(CORPUS), "--out", str(CORPUS / "reports" / "out"), "-q"]) == 2
+    assert "inside the input directory" in capsys.readouterr().err
     assert main(["classify", reports, "--format", "csv", "-q"]) == 0
     assert main(["read", str(CORPUS / "reports" / sorted(os.listdir(reports))[0])]) == 0
     capsys.readouterr()

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..codebook import CODEBOOK_VERSION
 from ..errors import LabelError
-from .features import get_analyzer, tokenizer_fingerprint
+from .features import SHAPE_FEATURES, get_analyzer, shape_features, tokenizer_fingerprint
 from .portable import PortableModel, calibrate
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         decision values.
     C : float, default 1.0
         Inverse regularisation strength.
-    class_weight : "balanced", dict or None, default "balanced"
+    class_weight : "balanced", "sqrt", dict or None, default "balanced"
+        ``"balanced"`` weighs class c by ``n / (k * n_c)``; ``"sqrt"`` by the
+        square root of that, a softer correction that costs the large
+        ``other`` class less recall.
     min_df : int or float, default 1
         Minimum document frequency of a feature term.
     max_features : int or None, default None
@@ -69,6 +72,11 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         n-gram range over characters.
     sublinear_tf : bool, default True
         Use ``1 + log(tf)``.
+    shape_weight : float, default 0.0
+        Scale of the standardised layout-cue block
+        (:data:`~rolnlp.classification.features.SHAPE_FEATURES`: length,
+        digit share, final 。 or ：, leading year, heading markers …) appended
+        to the TF-IDF features; 0 leaves it out.
     calibration_folds : int, default 3
         Folds for the SVM's calibration data.
     random_state : int, default 0
@@ -93,7 +101,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, features="union", model="svm", C=1.0, class_weight="balanced",
                  min_df=1, max_features=None, word_ngrams=(1, 2), char_ngrams=(1, 3),
-                 sublinear_tf=True, calibration_folds=3, random_state=0):
+                 sublinear_tf=True, shape_weight=0.0, calibration_folds=3, random_state=0):
         self.features = features
         self.model = model
         self.C = C
@@ -103,6 +111,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.sublinear_tf = sublinear_tf
+        self.shape_weight = shape_weight
         self.calibration_folds = calibration_folds
         self.random_state = random_state
 
@@ -128,17 +137,42 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
                                   sublinear_tf=self.sublinear_tf, dtype=np.float64)
             mats.append(vec.fit_transform(texts))
             self.vectorizers_.append((kind, vec))
+        self.shape_ = None
+        if self.shape_weight:
+            raw = np.array([shape_features(t) for t in texts], dtype=np.float64)
+            mean, scale = raw.mean(axis=0), raw.std(axis=0)
+            scale[scale == 0] = 1.0
+            self.shape_ = {"mean": mean, "scale": scale / float(self.shape_weight)}
+            mats.append(sparse.csr_matrix((raw - mean) / self.shape_["scale"]))
         return sparse.hstack(mats, format="csr")
 
     def _features(self, texts):
-        return sparse.hstack([v.transform(texts) for _, v in self.vectorizers_], format="csr")
+        mats = [v.transform(texts) for _, v in self.vectorizers_]
+        if getattr(self, "shape_", None) is not None:
+            raw = np.array([shape_features(t) for t in texts], dtype=np.float64)
+            mats.append(sparse.csr_matrix((raw - self.shape_["mean"]) / self.shape_["scale"]))
+        return sparse.hstack(mats, format="csr")
 
-    def _linear(self):
+    def _class_weight(self):
+        if isinstance(self.class_weight, dict):
+            # codes as the user knows them → the class indices the model fits
+            index = {c: i for i, c in enumerate(self.classes_)}
+            return {index[str(k)]: float(v) for k, v in self.class_weight.items()
+                    if str(k) in index}
+        if self.class_weight != "sqrt":
+            return self.class_weight
+        # sqrt of the "balanced" weights, from the labels being fitted
+        counts = np.bincount(self._y_fit, minlength=len(self.classes_)).astype(float)
+        present = np.flatnonzero(counts)
+        w = np.sqrt(counts.sum() / (len(present) * counts[present]))
+        return {int(k): float(v) for k, v in zip(present, w)}
+
+    def _linear(self, class_weight=None):
         if self.model == "logreg":
-            return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=3000,
+            return LogisticRegression(C=self.C, class_weight=class_weight, max_iter=3000,
                                       random_state=self.random_state)
         if self.model == "svm":
-            return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=5000,
+            return LinearSVC(C=self.C, class_weight=class_weight, max_iter=5000,
                              random_state=self.random_state)
         raise ValueError(f"model must be one of {MODELS}, got {self.model!r}")
 
@@ -173,17 +207,23 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         if len(classes) < 2:
             raise LabelError(f"need at least two distinct labels to train, got {list(classes)}")
         self.classes_ = classes
+        if not (isinstance(self.class_weight, dict)
+                or self.class_weight in (None, "balanced", "sqrt")):
+            raise ValueError("class_weight must be 'balanced', 'sqrt', a dict or None, "
+                             f"got {self.class_weight!r}")
+        self._y_fit = y_idx
         Xm = self._fit_features(texts)
-        est = self._linear().fit(Xm, y_idx)
+        cw = self._class_weight()
+        est = self._linear(cw).fit(Xm, y_idx)
         self.coef_, self.intercept_ = self._full_coef(est, len(classes))
         if self.model == "logreg":
             self.calibration_ = {"method": "softmax"}
         else:
-            a, b = self._platt(Xm, y_idx, len(classes))
+            a, b = self._platt(Xm, y_idx, len(classes), cw)
             self.calibration_ = {"method": "sigmoid", "a": a, "b": b}
         return self
 
-    def _platt(self, Xm, y_idx, n_classes):
+    def _platt(self, Xm, y_idx, n_classes, class_weight):
         """Per-class sigmoid fitted on out-of-fold SVM decision values."""
         counts = np.bincount(y_idx, minlength=n_classes)
         n_splits = int(max(2, min(self.calibration_folds, counts.min())))
@@ -200,7 +240,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             present = np.unique(y_idx[tr])
             if len(present) < 2:
                 continue
-            est = self._linear().fit(Xm[tr], y_idx[tr])
+            cw = class_weight
+            if isinstance(cw, dict):  # a fold may lack a tiny class
+                cw = {k: v for k, v in cw.items() if k in set(present.tolist())}
+            est = self._linear(cw).fit(Xm[tr], y_idx[tr])
             coef, icpt = self._full_coef(est, len(present))
             d = Xm[te] @ coef.T + icpt
             full = np.full((len(te), n_classes), -1.0 - np.abs(d).max())
@@ -297,6 +340,10 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             blocks.append({"kind": kind, "ngram_range": vec.analyzer.ngram_range,
                            "sublinear_tf": bool(self.sublinear_tf),
                            "vocab": vocab.astype(str), "idf": vec.idf_.copy()})
+        if getattr(self, "shape_", None) is not None:
+            blocks.append({"kind": "shape", "vocab": np.array(SHAPE_FEATURES, dtype=str),
+                           "mean": self.shape_["mean"].copy(),
+                           "scale": self.shape_["scale"].copy()})
         meta = {"codebook_version": CODEBOOK_VERSION, "params": _jsonable(self.get_params()),
                 "tokenizer": tokenizer_fingerprint(), "library_versions": _versions()}
         meta.update(metadata or {})

@@ -13,6 +13,7 @@ Example
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import threading
 from functools import lru_cache
@@ -173,3 +174,67 @@ def _lexicon_files_hash() -> str:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()
+
+
+# -- shape features ------------------------------------------------------------
+# A few layout cues that set titles, openings, metadata lines and web residue
+# apart from body text whatever area they name; TF-IDF cannot see them.
+SHAPE_FEATURES = ("log_length", "digit_share", "ascii_share", "kept_share", "has_full_stop",
+                  "ends_full_stop",
+                  "ends_colon", "ends_report_follows", "starts_year", "heading_markers",
+                  "quotes", "title_like")
+
+_HEADING_MARK = re.compile(r"(?:^|[。；;：:\s])(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]"
+                           r"|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)])")
+_YEAR_START = re.compile(r"^(?:19|20)\d{2}年(?:以来|度)?[，,、]")
+_TITLE = re.compile(r"(?:报告|情况|工作要点|总结)$")
+_REPORT_FOLLOWS = re.compile(r"如下[：:]$")
+
+
+def shape_features(text: str) -> list:
+    """Layout cues of one paragraph, in the order of :data:`SHAPE_FEATURES`.
+
+    Computed with plain Python, so training and the
+    numpy-only inference of a saved model agree exactly.
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    list of float
+        ``log(1 + length)``, share of digits, share of ASCII letters and
+        symbols (these three on the raw text), share of the text that cleaning
+        kept, whether the text holds a 。, ends with 。, ends with a colon,
+        ends with 如下：, starts with a year (``2024年，``), the number of
+        heading markers (一、 （二） 3.), the number of quotes, and whether it is
+        a short title ending in 报告/情况/工作要点/总结.
+
+    Example
+    -------
+    >>> shape_features("现将有关情况报告如下：")[7]
+    1.0
+    """
+    raw = text.strip()
+    if not raw:
+        return [0.0] * len(SHAPE_FEATURES)
+    t = normalize(text).strip()
+    n = len(raw)
+    digits = sum(c.isdigit() for c in raw)
+    ascii_ = sum(c.isascii() and not c.isdigit() and not c.isspace() for c in raw)
+    ends = t.rstrip("”\"'）)")
+    return [
+        math.log1p(n),
+        digits / n,
+        ascii_ / n,
+        min(1.0, len(t) / n),  # what cleaning kept: low for web residue
+        float("。" in t),
+        float(ends.endswith("。")),
+        float(ends.endswith(("：", ":"))),
+        float(bool(_REPORT_FOLLOWS.search(ends))),
+        float(bool(_YEAR_START.match(t))),
+        float(len(_HEADING_MARK.findall(t))),
+        float(t.count("“") + t.count("《")),
+        float(n <= 40 and bool(_TITLE.search(ends))),
+    ]

@@ -37,12 +37,16 @@ import numpy as np
 from .._io import atomic_write
 from ..codebook import CODEBOOK_VERSION
 from ..errors import ModelError
-from .features import FEATURE_KINDS, get_analyzer, tokenizer_fingerprint
+from .features import (FEATURE_KINDS, SHAPE_FEATURES, get_analyzer, shape_features,
+                       tokenizer_fingerprint)
 
 log = logging.getLogger(__name__)
 
 FORMAT = "rolnlp-linear-text"
-FORMAT_VERSION = 1
+# version 2 added the "shape" block; models without one are still written as 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+SHAPE = "shape"
 MODEL_FILE = "model.json"
 _ARRAYS_NAME = re.compile(r"^arrays-[0-9a-f]{16}\.npz$")
 _MAX_JSON_BYTES = 5_000_000
@@ -86,7 +90,10 @@ class PortableModel:
     classes : list of str
     blocks : list of dict
         One per feature block: ``kind``, ``ngram_range``, ``sublinear_tf``,
-        ``vocab`` (array of str, index order) and ``idf`` (float array).
+        ``vocab`` (array of str, index order) and ``idf`` (float array); a
+        last block of kind ``"shape"`` instead holds ``vocab`` (the names in
+        :data:`~rolnlp.classification.features.SHAPE_FEATURES`), ``mean`` and
+        ``scale`` (standardisation of the layout cues).
     coef : ndarray (n_classes, n_features)
     intercept : ndarray (n_classes,)
     calibration : str
@@ -116,9 +123,12 @@ class PortableModel:
         offset = 0
         for b in self.blocks:
             b["offset"] = offset
-            b["index"] = {t: i for i, t in enumerate(b["vocab"].tolist())}
-            b["analyzer"] = get_analyzer(b["kind"], b["ngram_range"])
+            if b["kind"] != SHAPE:
+                b["index"] = {t: i for i, t in enumerate(b["vocab"].tolist())}
+                b["analyzer"] = get_analyzer(b["kind"], b["ngram_range"])
             offset += len(b["vocab"])
+        # layout cues are not terms: they never appear as evidence
+        self._n_terms = sum(len(b["vocab"]) for b in self.blocks if b["kind"] != SHAPE)
         self._names = None
 
     def __repr__(self):
@@ -132,6 +142,13 @@ class PortableModel:
         rows, cols, vals = [], [], []
         for i, text in enumerate(texts):
             for b in self.blocks:
+                if b["kind"] == SHAPE:
+                    w = (np.asarray(shape_features(text)) - b["mean"]) / b["scale"]
+                    idx = np.flatnonzero(w)
+                    rows.append(np.full(len(idx), i, dtype=np.int64))
+                    cols.append(idx + b["offset"])
+                    vals.append(w[idx])
+                    continue
                 counts = Counter(t for t in b["analyzer"](text) if t in b["index"])
                 if not counts:
                     continue
@@ -216,6 +233,8 @@ class PortableModel:
             for j in order:
                 if contrib[lo + j] <= 0 or len(terms) >= top:
                     break
+                if cols[lo + j] >= self._n_terms:
+                    continue
                 term = names[cols[lo + j]]
                 if term not in terms:
                     terms.append(term)
@@ -223,7 +242,8 @@ class PortableModel:
         return proba, evidence
 
     def feature_names(self):
-        """All feature terms in column order (word n-grams joined by a space)."""
+        """All feature names in column order (word n-grams joined by a space;
+        layout cues, if any, last)."""
         if self._names is None:
             self._names = [t for b in self.blocks for t in b["vocab"].tolist()]
         return self._names
@@ -242,7 +262,12 @@ class PortableModel:
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         for i, b in enumerate(self.blocks):
             arrays[f"vocab_{i}"] = np.asarray(b["vocab"], dtype=str)
-            arrays[f"idf_{i}"] = np.asarray(b["idf"], dtype=np.float64)
+            if b["kind"] == SHAPE:
+                arrays[f"mean_{i}"] = np.asarray(b["mean"], dtype=np.float64)
+                arrays[f"scale_{i}"] = np.asarray(b["scale"], dtype=np.float64)
+            else:
+                arrays[f"idf_{i}"] = np.asarray(b["idf"], dtype=np.float64)
+        has_shape = any(b["kind"] == SHAPE for b in self.blocks)
         if self.calibration == "sigmoid":
             arrays["calib_a"], arrays["calib_b"] = self.calib_a, self.calib_b
         blob = _npz_bytes(arrays)
@@ -250,13 +275,14 @@ class PortableModel:
         name = f"arrays-{digest[:16]}.npz"
         doc = {
             "format": FORMAT,
-            "format_version": FORMAT_VERSION,
+            "format_version": FORMAT_VERSION if has_shape else 1,
             "codebook_version": self.metadata.get("codebook_version", CODEBOOK_VERSION),
             "classes": [str(c) for c in self.classes_],
             "calibration": self.calibration,
-            "blocks": [{"kind": b["kind"], "ngram_range": list(b["ngram_range"]),
-                        "sublinear_tf": bool(b["sublinear_tf"]),
-                        "n_features": int(len(b["vocab"]))} for b in self.blocks],
+            "blocks": [{"kind": SHAPE, "n_features": int(len(b["vocab"]))} if b["kind"] == SHAPE
+                       else {"kind": b["kind"], "ngram_range": list(b["ngram_range"]),
+                             "sublinear_tf": bool(b["sublinear_tf"]),
+                             "n_features": int(len(b["vocab"]))} for b in self.blocks],
             "arrays": {"file": name, "sha256": digest},
             "metadata": self.metadata,
         }
@@ -347,9 +373,9 @@ def load_model(path) -> PortableModel:
 def _check_schema(path, doc):
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         _fail(path, f"not a {FORMAT} model file")
-    if doc.get("format_version") != FORMAT_VERSION:
+    if doc.get("format_version") not in READABLE_VERSIONS:
         _fail(path, f"format version {doc.get('format_version')!r} is not supported "
-                    f"(this rolnlp reads version {FORMAT_VERSION})")
+                    f"(this rolnlp reads versions {', '.join(map(str, READABLE_VERSIONS))})")
     classes = doc.get("classes")
     if (not isinstance(classes, list) or len(classes) < 2
             or not all(isinstance(c, str) and c for c in classes)
@@ -360,7 +386,14 @@ def _check_schema(path, doc):
     blocks = doc.get("blocks")
     if not isinstance(blocks, list) or not blocks:
         _fail(path, "'blocks' must be a non-empty list")
-    for b in blocks:
+    for i, b in enumerate(blocks):
+        if isinstance(b, dict) and b.get("kind") == SHAPE:
+            # only as the last block, of a version-2 file, with this library's cues
+            if (doc["format_version"] < 2 or i != len(blocks) - 1
+                    or b.get("n_features") != len(SHAPE_FEATURES)):
+                _fail(path, f"malformed shape block {b!r} (this rolnlp computes "
+                            f"{len(SHAPE_FEATURES)} layout cues, as the last block)")
+            continue
         ok = (isinstance(b, dict) and b.get("kind") in FEATURE_KINDS
               and isinstance(b.get("ngram_range"), list) and len(b["ngram_range"]) == 2
               and all(isinstance(n, int) and 1 <= n <= 10 for n in b["ngram_range"])
@@ -381,8 +414,9 @@ def _check_schema(path, doc):
 def _build(path, doc, arrays):
     n_classes = len(doc["classes"])
     expected = {"coef", "intercept"}
-    for i in range(len(doc["blocks"])):
-        expected |= {f"vocab_{i}", f"idf_{i}"}
+    for i, b in enumerate(doc["blocks"]):
+        expected |= ({f"vocab_{i}", f"mean_{i}", f"scale_{i}"} if b["kind"] == SHAPE
+                     else {f"vocab_{i}", f"idf_{i}"})
     if doc["calibration"] == "sigmoid":
         expected |= {"calib_a", "calib_b"}
     if set(arrays) != expected:
@@ -390,8 +424,20 @@ def _build(path, doc, arrays):
     n_total = 0
     blocks = []
     for i, b in enumerate(doc["blocks"]):
-        vocab, idf = arrays[f"vocab_{i}"], arrays[f"idf_{i}"]
         n = b["n_features"]
+        if b["kind"] == SHAPE:
+            vocab, mean, scale = arrays[f"vocab_{i}"], arrays[f"mean_{i}"], arrays[f"scale_{i}"]
+            if vocab.dtype.kind != "U" or vocab.tolist() != list(SHAPE_FEATURES):
+                _fail(path, f"vocab_{i} names layout cues this rolnlp does not compute")
+            for key, a in ((f"mean_{i}", mean), (f"scale_{i}", scale)):
+                if a.shape != (n,) or a.dtype.kind != "f":
+                    _fail(path, f"{key} must be {n} floats, got {a.dtype} {a.shape}")
+            if not np.all(scale > 0):
+                _fail(path, f"scale_{i} must be positive")
+            blocks.append({"kind": SHAPE, "vocab": vocab, "mean": mean, "scale": scale})
+            n_total += n
+            continue
+        vocab, idf = arrays[f"vocab_{i}"], arrays[f"idf_{i}"]
         if vocab.shape != (n,) or vocab.dtype.kind != "U":
             _fail(path, f"vocab_{i} must be {n} strings, got {vocab.dtype} {vocab.shape}")
         if idf.shape != (n,) or idf.dtype.kind != "f":

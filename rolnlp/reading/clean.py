@@ -283,15 +283,20 @@ def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip()
     if not line:
         return line
-    line = _PINYIN.sub("", line)
-    line = _PARENS.sub(r"（\1）", line)
-    # a run like "?," converts one mark per pass, each next to a converted one
-    for _ in range(8):
-        new = _ASCII_PUNCT.sub(lambda m: _FULL[m.group()], line)
-        if new == line:
-            break
-        line = new
-    line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
+    # each rule runs only on lines holding its trigger character: most lines
+    # hold none, and a str scan is far cheaper than a regex pass
+    if "(" in line or "（" in line:
+        line = _PINYIN.sub("", line)
+        line = _PARENS.sub(r"（\1）", line)
+    if "," in line or ";" in line or ":" in line or "!" in line or "?" in line:
+        # a run like "?," converts one mark per pass, each next to a converted one
+        for _ in range(8):
+            new = _ASCII_PUNCT.sub(lambda m: _FULL[m.group()], line)
+            if new == line:
+                break
+            line = new
+    if " " in line:
+        line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
     return line
 
 

@@ -37,17 +37,29 @@ from rolnlp.classification.data import load_labelled  # noqa: E402
 from rolnlp.classification.estimator import ParagraphClassifier  # noqa: E402
 from rolnlp.classification.evaluation import (CANDIDATES, choose_threshold, compare,  # noqa: E402
                                               metrics, weak_label_experiment)
+from rolnlp.classification.features import SHAPE_FEATURES  # noqa: E402
 from rolnlp.codebook import CATEGORY_CODES, CODEBOOK_VERSION, category_name  # noqa: E402
 
 log = logging.getLogger("build")
 NAME = "rol-paragraph-v1"
 
-# besides the six required combinations, the regularisation strength of each
-# model family is tuned on the same grouped folds
+# besides the six feature × model combinations: regularisation strength, class
+# weighting (the large `other` class loses recall under "balanced"), the
+# layout-cue block and longer character n-grams, all on the same grouped folds
+SVM = {"features": "union", "model": "svm"}
 EXTRA_CANDIDATES = [
     ("union+logreg C=10", {"features": "union", "model": "logreg", "C": 10.0}),
-    ("union+svm C=0.3", {"features": "union", "model": "svm", "C": 0.3}),
+    ("union+svm C=0.3", {**SVM, "C": 0.3}),
+    ("union+svm C=0.5", {**SVM, "C": 0.5}),
+    ("union+svm unweighted", {**SVM, "class_weight": None}),
+    ("union+svm sqrt-weighted", {**SVM, "class_weight": "sqrt"}),
+    ("union+svm C=0.5 sqrt-weighted", {**SVM, "C": 0.5, "class_weight": "sqrt"}),
+    ("union+svm +shape", {**SVM, "shape_weight": 1.0}),
+    ("union+svm C=0.5 +shape", {**SVM, "C": 0.5, "shape_weight": 1.0}),
+    ("union+svm char 2-4", {**SVM, "char_ngrams": (2, 4)}),
 ]
+BASELINE = "union+svm"  # the configuration shipped before this comparison
+N_CONFIRM = 3  # best candidates re-scored on a second CV seed
 
 
 def sha256_file(path):
@@ -74,8 +86,23 @@ def main(argv=None):
     table, oof = compare(df, cands, n_splits=args.folds, random_state=args.seed)
     params_by_name = dict(cands)
     model_rows = table[table["name"].isin(params_by_name)]
-    best_name = model_rows.sort_values(["macro_f1", "accuracy"], ascending=False,
-                                       kind="stable").iloc[0]["name"]
+    ranked = model_rows.sort_values(["macro_f1", "accuracy"], ascending=False,
+                                    kind="stable")["name"].tolist()
+    # a winner on one CV split may be noise: re-score the leaders and the
+    # baseline on a second seed and keep the leader only if it still wins there
+    confirm_names = list(dict.fromkeys(ranked[:N_CONFIRM] + [BASELINE]))
+    table2, _ = compare(df, [(n, params_by_name[n]) for n in confirm_names],
+                        n_splits=args.folds, random_state=args.seed + 1,
+                        keyword_baseline=False)
+    second = table2.set_index("name")
+    table = table.merge(table2[["name", "macro_f1", "accuracy"]].rename(
+        columns={"macro_f1": "macro_f1_seed2", "accuracy": "accuracy_seed2"}),
+        on="name", how="left")
+    best_name = BASELINE
+    for name in ranked[:N_CONFIRM]:
+        if name == BASELINE or second.loc[name, "macro_f1"] > second.loc[BASELINE, "macro_f1"]:
+            best_name = name
+            break
     best_params = params_by_name[best_name]
     log.info("\n%s\nchosen: %s", table.to_string(index=False), best_name)
 
@@ -93,7 +120,8 @@ def main(argv=None):
         log.info("weak labels: %s", weak)
 
     clf = ParagraphClassifier(**best_params, random_state=args.seed).fit(df["text"].tolist(), y)
-    summary = {"cv": f"StratifiedGroupKFold({args.folds}) by source report, seed {args.seed}",
+    summary = {"cv": f"StratifiedGroupKFold({args.folds}) by source report, seed {args.seed} "
+                     f"(leaders confirmed on seed {args.seed + 1})",
                "macro_f1": round(m["macro_f1"], 4), "accuracy": round(m["accuracy"], 4)}
     meta = {"name": NAME, "threshold": threshold, "training_data": {
         "file": Path(args.labels).name, "sha256": sha256_file(args.labels), "n": len(df),
@@ -115,7 +143,9 @@ def main(argv=None):
         "per_class": per_class,
         "confusion": {"labels": list(m["confusion"].index),
                       "matrix": m["confusion"].values.tolist()},
-        "comparison": table.round(4).to_dict("records"),
+        "comparison": [{k: (None if isinstance(v, float) and np.isnan(v) else v)
+                        for k, v in row.items()} for row in table.round(4).to_dict("records")],
+        "baseline": BASELINE,
         "threshold": {"value": threshold, "set_micro_f1": set_f1, "curve": curve},
         "keyword_baseline": {"macro_f1": metrics(y, kw_classes[kw_proba.argmax(axis=1)])["macro_f1"],
                              "accuracy": metrics(y, kw_classes[kw_proba.argmax(axis=1)])["accuracy"]},
@@ -146,7 +176,10 @@ def model_card(r, clf, out):
         + ", ".join(f"{k}={v!r}" for k, v in r["params"].items()) + ")`.",
         "- Features: TF-IDF (sublinear tf, L2 per block) over words of the rule-of-law "
         "tokenizer (uni+bigrams) and/or character 1–3-grams within runs of CJK characters "
-        "and digits, computed on `normalize_text` output (cleaned, simplified script).",
+        "and digits, computed on `normalize_text` output (cleaned, simplified script)"
+        + (f"; plus {len(SHAPE_FEATURES)} standardised layout cues (scaled by "
+           f"{r['params']['shape_weight']:g}): " + ", ".join(f"`{n}`" for n in SHAPE_FEATURES)
+           if r["params"].get("shape_weight") else "") + ".",
         "- Probabilities: softmax for logistic regression; per-class Platt sigmoid fitted on "
         "3-fold out-of-fold decision values for the SVM, renormalised to sum to 1.",
         f"- Stored without pickle: `model.json` + `{size / 1e6:.1f} MB` numpy arrays "
@@ -163,18 +196,28 @@ def model_card(r, clf, out):
         "topical excerpts and report openings, noise included.", "",
         "| code | units |", "|---|---|",
         *[f"| `{k}` | {v} |" for k, v in r["training_data"]["label_counts"].items()], "",
+        "The confident out-of-fold errors were read again against the codebook before this "
+        "build (corpus/README.md, Corrections); no label was changed.", "",
         "## Evaluation", "",
         f"{r['cv']}: every paragraph of a report (grouped by url, else source id) is in the "
         "same fold, so no report is seen in both training and test. Model choice used this "
-        "CV only; there is no separate test set.", "",
+        "CV only; there is no separate test set. The candidates are ranked on the first seed; "
+        f"the best {N_CONFIRM} and the previous configuration (`{r['baseline']}`) are scored "
+        "again on a second seed, and a leader is kept only if it beats the previous "
+        "configuration there too. (Figures recorded before grouped folds were enforced, "
+        "macro-F1 0.853 / accuracy 0.850, came from folds that mixed paragraphs of one "
+        "report across training and test; the grouped figures are lower.)", "",
         f"**Chosen model: macro-F1 {r['macro_f1']:.3f}, accuracy {r['accuracy']:.3f}** "
         f"(keyword baseline: macro-F1 {r['keyword_baseline']['macro_f1']:.3f}, accuracy "
         f"{r['keyword_baseline']['accuracy']:.3f}). Targets were macro-F1 ≥ 0.85 and accuracy "
         "≥ 0.90.", "",
         "### Candidates (pooled out-of-fold scores)", "",
-        "| candidate | macro-F1 | accuracy | fold macro-F1 (mean ± sd) |", "|---|---|---|---|",
+        "| candidate | macro-F1 | accuracy | fold macro-F1 (mean ± sd) | macro-F1, 2nd seed "
+        "| accuracy, 2nd seed |", "|---|---|---|---|---|---|",
         *[f"| {c['name']} | {c['macro_f1']:.3f} | {c['accuracy']:.3f} | "
-          f"{c['fold_macro_f1_mean']:.3f} ± {c['fold_macro_f1_std']:.3f} |"
+          f"{c['fold_macro_f1_mean']:.3f} ± {c['fold_macro_f1_std']:.3f} | "
+          + (f"{c['macro_f1_seed2']:.3f} | {c['accuracy_seed2']:.3f} |"
+             if c.get("macro_f1_seed2") is not None else "– | – |")
           for c in r["comparison"]], "",
         "### Per class (chosen model)", "",
         "| code | name | precision | recall | F1 | support |", "|---|---|---|---|---|---|",
@@ -230,16 +273,26 @@ def limits_text(r):
     weakest = sorted(r["per_class"].items(), key=lambda kv: kv[1]["f1"])[:3]
     missed = [n for n, v, goal in (("macro-F1", r["macro_f1"], 0.85),
                                     ("accuracy", r["accuracy"], 0.90)) if v < goal]
-    head = (f"{' and '.join(missed).capitalize()} below target. " if missed else "")
+    head = (f"{' and '.join(missed)} below target. " if missed else "")
+    head = head[:1].upper() + head[1:]
+    rows = {c["name"]: c for c in r["comparison"]}
+    shape = rows.get("union+svm +shape")
+    if shape and BASELINE in rows:
+        b = rows[BASELINE]
+        head += (f"The layout-cue block lifts accuracy ({b['accuracy']:.3f} → "
+                 f"{shape['accuracy']:.3f}, mostly `other` recall) but lowers macro-F1 "
+                 f"({b['macro_f1']:.3f} → {shape['macro_f1']:.3f}), so it is not chosen. ")
     return (head + "Weakest classes by F1: "
             + ", ".join(f"`{k}` {v['f1']:.2f} (recall {v['recall']:.2f})" for k, v in weakest)
             + ". Largest confusions (true → predicted): "
             + ", ".join(f"`{a}` → `{b}` {n}" for n, a, b in top)
             + ". `other` (openings, preambles naming areas, residue) is the biggest class and "
-            "balanced class weights trade its recall for the small classes; several classes "
-            "have under 70 examples, and the boundary rules (enforcement vs supervision, "
-            "leadership vs other in openings) are judgement calls even for coders "
-            "(see corpus/README.md, agreement).")
+            "its label often depends on where a paragraph stands (rule 11: the same "
+            "'2022年，某局坚持…' summary is `other` before the first numbered heading and "
+            "`leadership` under 一、), which a pasted paragraph does not show; news headlines "
+            "naming an area are `other` by rule 12. Several classes have under 80 examples, "
+            "and the boundary rules are judgement calls even for coders: two independent "
+            "passes agree on 93% of units (corpus/README.md), the practical ceiling.")
 
 
 if __name__ == "__main__":

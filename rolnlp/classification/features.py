@@ -44,7 +44,14 @@ def normalize(text: str) -> str:
     >>> normalize("  行政復議  ")  # doctest: +SKIP
     '行政复议'
     """
-    return normalize_text(text)
+    if not isinstance(text, str):
+        return normalize_text(text)  # raises its TypeError
+    return _normalized(text)
+
+
+# Each feature block and the empty-text check normalise the same text; a
+# small LRU cache (thread-safe) lets them share one cleaning pass.
+_normalized = lru_cache(maxsize=4096)(normalize_text)
 
 
 class Analyzer:
@@ -82,23 +89,42 @@ class Analyzer:
     def __call__(self, text: str) -> list:
         return list(self._cached(text))
 
-    def _analyze(self, text: str) -> tuple:
+    def analyze(self, text: str) -> list:
+        """The terms of ``text`` without the LRU cache.
+
+        Prediction sees each text once, so caching its terms would only hold
+        memory (some 100 MB over a corpus); training goes through ``__call__``.
+
+        Example
+        -------
+        >>> get_analyzer("char", (2, 2)).analyze("依法行政")
+        ['依法', '法行', '行政']
+        """
+        return self._analyze(text)
+
+    def _analyze(self, text: str):
         text = normalize(text)
         lo, hi = self.ngram_range
         if self.kind == "word":
-            toks = _tokenizer().tokenize(text)
-            return tuple(_ngrams(toks, lo, hi, " "))
+            return _ngrams(_tokenizer().tokenize(text), lo, hi, " ")
         out = []
         for run in _CHAR_RUN.findall(text):
             out.extend(_ngrams(run, lo, hi, ""))
-        return tuple(out)
+        return out
 
 
 def _ngrams(seq, lo, hi, sep):
+    """n-grams of a token list (joined by ``sep``) or of a string, n = lo..hi in turn."""
+    out = []
     n_items = len(seq)
-    for n in range(lo, hi + 1):
-        for i in range(n_items - n + 1):
-            yield seq[i] if n == 1 else sep.join(seq[i:i + n])
+    for n in range(lo, min(hi, n_items) + 1):
+        if n == 1:
+            out.extend(seq)
+        elif isinstance(seq, str):
+            out.extend([seq[i:i + n] for i in range(n_items - n + 1)])
+        else:
+            out.extend([sep.join(seq[i:i + n]) for i in range(n_items - n + 1)])
+    return out
 
 
 _analyzers: dict = {}

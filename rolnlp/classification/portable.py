@@ -124,7 +124,7 @@ class PortableModel:
         for b in self.blocks:
             b["offset"] = offset
             if b["kind"] != SHAPE:
-                b["index"] = {t: i for i, t in enumerate(b["vocab"].tolist())}
+                b["index"] = dict(zip(b["vocab"].tolist(), range(len(b["vocab"]))))
                 b["analyzer"] = get_analyzer(b["kind"], b["ngram_range"])
             offset += len(b["vocab"])
         # layout cues are not terms: they never appear as evidence
@@ -149,12 +149,14 @@ class PortableModel:
                     cols.append(idx + b["offset"])
                     vals.append(w[idx])
                     continue
-                counts = Counter(t for t in b["analyzer"](text) if t in b["index"])
-                if not counts:
+                get = b["index"].get
+                # count first (in C), then look up each distinct term once
+                hits = [(j, n) for t, n in Counter(b["analyzer"].analyze(text)).items()
+                        if (j := get(t)) is not None]
+                if not hits:
                     continue
-                idx = np.fromiter((b["index"][t] for t in counts), dtype=np.int64,
-                                  count=len(counts))
-                tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+                idx = np.fromiter((j for j, _ in hits), dtype=np.int64, count=len(hits))
+                tf = np.fromiter((n for _, n in hits), dtype=np.float64, count=len(hits))
                 if b["sublinear_tf"]:
                     tf = np.log(tf) + 1.0
                 w = tf * b["idf"][idx]

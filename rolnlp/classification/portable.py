@@ -37,7 +37,8 @@ import numpy as np
 from .._io import atomic_write
 from ..codebook import CODEBOOK_VERSION
 from ..errors import ModelError
-from .features import (FEATURE_KINDS, SHAPE_FEATURES, get_analyzer, shape_features,
+from .charvec import MAX_N as CHAR_MAX_N, CharIndex
+from .features import (FEATURE_KINDS, SHAPE_FEATURES, get_analyzer, normalize, shape_features,
                        tokenizer_fingerprint)
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,8 @@ class PortableModel:
             if b["kind"] != SHAPE:
                 b["index"] = dict(zip(b["vocab"].tolist(), range(len(b["vocab"]))))
                 b["analyzer"] = get_analyzer(b["kind"], b["ngram_range"])
+            if b["kind"] == "char" and b["ngram_range"][1] <= CHAR_MAX_N:
+                b["char_index"] = CharIndex(b["vocab"], b["ngram_range"])
             offset += len(b["vocab"])
         # layout cues are not terms: they never appear as evidence
         self._n_terms = sum(len(b["vocab"]) for b in self.blocks if b["kind"] != SHAPE)
@@ -139,15 +142,31 @@ class PortableModel:
     # -- features -----------------------------------------------------------
     def _transform(self, texts):
         """Sparse TF-IDF rows as (row, col, value) arrays, rows in order."""
-        rows, cols, vals = [], [], []
+        rows, cols, vals, rank = [], [], [], []
+        for k, b in enumerate(self.blocks):
+            if "char_index" in b:  # all texts at once, in numpy
+                r, c, counts = b["char_index"].count([normalize(t) for t in texts])
+                if len(r):
+                    tf = counts.astype(np.float64)
+                    if b["sublinear_tf"]:
+                        tf = np.log(tf) + 1.0
+                    w = tf * b["idf"][c]
+                    norm = np.sqrt(np.bincount(r, weights=w * w, minlength=len(texts)))
+                    rows.append(r)
+                    cols.append(c + b["offset"])
+                    vals.append(w / norm[r])
+                    rank.append(np.full(len(r), k))
         for i, text in enumerate(texts):
-            for b in self.blocks:
+            for k, b in enumerate(self.blocks):
+                if "char_index" in b:
+                    continue
                 if b["kind"] == SHAPE:
                     w = (np.asarray(shape_features(text)) - b["mean"]) / b["scale"]
                     idx = np.flatnonzero(w)
                     rows.append(np.full(len(idx), i, dtype=np.int64))
                     cols.append(idx + b["offset"])
                     vals.append(w[idx])
+                    rank.append(np.full(len(idx), k))
                     continue
                 get = b["index"].get
                 # count first (in C), then look up each distinct term once
@@ -166,10 +185,14 @@ class PortableModel:
                 rows.append(np.full(len(idx), i, dtype=np.int64))
                 cols.append(idx + b["offset"])
                 vals.append(w)
+                rank.append(np.full(len(idx), k))
         if not rows:
             e = np.zeros(0)
             return e.astype(np.int64), e.astype(np.int64), e
-        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        # by row (explain() slices rows), blocks in model order within a row
+        order = np.lexsort((np.concatenate(rank), rows))
+        return rows[order], cols[order], vals[order]
 
     def _check_texts(self, texts):
         if isinstance(texts, str):

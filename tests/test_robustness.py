@@ -422,3 +422,27 @@ def test_prefix_dict_cache_is_exact_and_survives_damage(tmp_path, monkeypatch):
         check()
     finally:
         (tmp_path / "cache").chmod(0o700)
+
+
+# ------------------------------------------------- vectorised character features
+@SOME
+@given(st.lists(st.text(alphabet=st.sampled_from(list("行政复议执法法治政府建设依0129１年，。 a😀\n"))
+                        | st.characters(min_codepoint=0x4E00, max_codepoint=0x4E40), max_size=40),
+                max_size=6))
+def test_char_index_counts_equal_the_analyzer(texts):
+    from collections import Counter
+
+    import numpy as np
+
+    from rolnlp.classification.charvec import CharIndex
+    from rolnlp.classification.features import get_analyzer, normalize
+
+    analyzer = get_analyzer("char", (1, 3))
+    vocab = np.array(sorted({t for x in ["行政复议执法", "法治政府建设", "依法2024年"]
+                             for t in analyzer.analyze(x)}))
+    index = {t: i for i, t in enumerate(vocab.tolist())}
+    rows, cols, counts = CharIndex(vocab, (1, 3)).count([normalize(t) for t in texts])
+    got = {(int(r), int(c)): int(n) for r, c, n in zip(rows, cols, counts)}
+    want = {(i, index[t]): n for i, x in enumerate(texts)
+            for t, n in Counter(analyzer.analyze(x)).items() if t in index}
+    assert got == want

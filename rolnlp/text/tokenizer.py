@@ -8,7 +8,10 @@ Design notes
   so Tokenizers with the *same dictionary configuration* (lexicon file and
   extra words) share one instance per process; after initialisation jieba
   only reads it, which makes sharing across Tokenizers and threads safe.
-  The instance is built lazily, on first use, under a lock.
+  The instance is built lazily, on first use, under a lock; the finished
+  dictionary is cached on disk (:mod:`rolnlp.text.dictcache`, ~0.3 s to
+  load), and text is cut by :class:`~rolnlp.text.fastcut.FastCutter`, which
+  gives jieba's tokens with less interpreter work.
 * jieba announces "Building prefix dict ..." on its module logger
   ``jieba.default_logger`` (with a stderr handler of its own).  While rolnlp
   builds its instance that logger's level is raised to WARNING and restored

@@ -343,6 +343,8 @@ def _fingerprint(root):
     out = {}
     for dirpath, _, files in os.walk(root):
         for name in files:
+            if name.endswith(".md"):
+                continue  # documentation, not input data
             p = os.path.join(dirpath, name)
             st = os.stat(p)
             with open(p, "rb") as f:

@@ -7,6 +7,7 @@ lazily and thread-safely, and runs on numpy alone.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -74,8 +75,11 @@ def default_model_path() -> Path:
     env = os.environ.get("ROLNLP_MODEL")
     if env:
         return Path(env)
-    import rolnlp
-    return Path(rolnlp.__file__).resolve().parents[1] / "models" / DEFAULT_MODEL_NAME
+    return _REPO_MODELS / DEFAULT_MODEL_NAME
+
+
+# <repo>/models, beside the package directory
+_REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
 
 
 _cache: dict = {}
@@ -92,8 +96,14 @@ def load_model(path) -> PortableModel:
     return _load_portable(path)
 
 
+@functools.lru_cache(maxsize=64)
+def _resolved(path) -> Path:
+    # resolving symlinks costs a syscall per path component: once per path is enough
+    return Path(path).resolve()
+
+
 def _cached(path: Path) -> PortableModel:
-    path = Path(path).resolve()
+    path = _resolved(os.fspath(path))
     meta = path / "model.json" if path.is_dir() else path
     try:
         stamp = meta.stat().st_mtime_ns

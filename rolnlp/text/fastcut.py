@@ -32,6 +32,7 @@ from math import log
 
 _CACHE_LIMIT = 100_000  # entries per cache; a full cache is emptied and refilled
 _MAX_CACHED_BLOCK = 64  # longer blocks are rarely repeated
+_MISS = object()
 
 
 class FastCutter:
@@ -70,6 +71,7 @@ class FastCutter:
         self._re_han = jieba.re_han_default
         self._re_skip = jieba.re_skip_default
         self._re_eng = jieba.re_eng
+        # dictionary fragment -> log(freq) - log(total), or None for a bare prefix
         self._logp: dict = {}
         self._blocks: dict = {}
         self._hmm: dict = {}
@@ -91,11 +93,15 @@ class FastCutter:
             bx = k
             i = k
             frag = s[k]
-            while frag in freq:
-                if freq[frag]:
-                    lp = logp.get(frag)
-                    if lp is None:
-                        lp = logp[frag] = log(freq[frag]) - logtotal
+            while True:
+                # one lookup per dictionary fragment once it has been seen
+                lp = logp.get(frag, _MISS)
+                if lp is _MISS:
+                    f = freq.get(frag)
+                    if f is None:  # not even a prefix of a word: no longer word here
+                        break
+                    lp = logp[frag] = (log(f) - logtotal) if f else None
+                if lp is not None:
                     sc = lp + score[i + 1]
                     # jieba takes max((score, end)): on a tie the longer word wins
                     if best is None or sc >= best:
@@ -189,6 +195,7 @@ class FastCutter:
         if len(self._finalseg.Force_Split_Words) != self._n_force:
             self._hmm.clear()
             self._blocks.clear()
+            self._logp.clear()  # del_word sets a frequency to 0
             self._n_force = len(self._finalseg.Force_Split_Words)
         out: list = []
         blocks = self._blocks

@@ -29,7 +29,6 @@ import logging
 import os
 import re
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -156,36 +155,23 @@ class PortableModel:
                     cols.append(c + b["offset"])
                     vals.append(w / norm[r])
                     rank.append(np.full(len(r), k))
-        for i, text in enumerate(texts):
-            for k, b in enumerate(self.blocks):
-                if "char_index" in b:
-                    continue
-                if b["kind"] == SHAPE:
+        for k, b in enumerate(self.blocks):
+            if b["kind"] == SHAPE:
+                for i, text in enumerate(texts):
                     w = (np.asarray(shape_features(text)) - b["mean"]) / b["scale"]
                     idx = np.flatnonzero(w)
                     rows.append(np.full(len(idx), i, dtype=np.int64))
                     cols.append(idx + b["offset"])
                     vals.append(w[idx])
                     rank.append(np.full(len(idx), k))
-                    continue
-                get = b["index"].get
-                # count first (in C), then look up each distinct term once
-                hits = [(j, n) for t, n in Counter(b["analyzer"].analyze(text)).items()
-                        if (j := get(t)) is not None]
-                if not hits:
-                    continue
-                idx = np.fromiter((j for j, _ in hits), dtype=np.int64, count=len(hits))
-                tf = np.fromiter((n for _, n in hits), dtype=np.float64, count=len(hits))
-                if b["sublinear_tf"]:
-                    tf = np.log(tf) + 1.0
-                w = tf * b["idf"][idx]
-                norm = np.sqrt(np.dot(w, w))
-                if norm > 0:
-                    w = w / norm
-                rows.append(np.full(len(idx), i, dtype=np.int64))
-                cols.append(idx + b["offset"])
-                vals.append(w)
-                rank.append(np.full(len(idx), k))
+                continue
+            if "char_index" in b:
+                continue
+            r, c, w = self._word_block(b, texts)
+            rows.append(r)
+            cols.append(c + b["offset"])
+            vals.append(w)
+            rank.append(np.full(len(r), k))
         if not rows:
             e = np.zeros(0)
             return e.astype(np.int64), e.astype(np.int64), e
@@ -193,6 +179,40 @@ class PortableModel:
         # by row (explain() slices rows), blocks in model order within a row
         order = np.lexsort((np.concatenate(rank), rows))
         return rows[order], cols[order], vals[order]
+
+    @staticmethod
+    def _word_block(b, texts):
+        """(rows, cols, tf-idf) of one analyzer block, terms in first-occurrence order per row."""
+        get = b["index"].get
+        analyze = b["analyzer"].analyze
+        ids: list = []
+        lens = []
+        for text in texts:
+            hit = [j for t in analyze(text) if (j := get(t)) is not None]
+            ids.extend(hit)
+            lens.append(len(hit))
+        if not ids:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, np.zeros(0)
+        n_vocab = len(b["vocab"])
+        occ_rows = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+        keys = occ_rows * n_vocab + np.asarray(ids, dtype=np.int64)
+        # counted in numpy, kept in the order each term first occurs in its text
+        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
+        order = np.argsort(first)
+        uniq, tf = uniq[order], counts[order].astype(np.float64)
+        r, c = uniq // n_vocab, uniq % n_vocab
+        if b["sublinear_tf"]:
+            tf = np.log(tf) + 1.0
+        w = tf * b["idf"][c]
+        bounds = np.searchsorted(r, np.arange(len(texts) + 1))
+        for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+            if hi > lo:
+                seg = w[lo:hi]
+                norm = np.sqrt(np.dot(seg, seg))
+                if norm > 0:
+                    w[lo:hi] = seg / norm
+        return r, c, w
 
     def _check_texts(self, texts):
         if isinstance(texts, str):

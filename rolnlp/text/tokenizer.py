@@ -51,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 # Full-width ASCII letters/digits -> ASCII, so "ＡＰＰ" and "APP" agree.
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+# translate() looks every character up in the table; a regex scan for the few
+# mapped characters is far cheaper, and most texts hold none
+_HAS_FULLWIDTH = re.compile("[" + "".join(map(chr, sorted(_FULLWIDTH))) + "]")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _QUOTE = re.compile(r"“([^“”\n]{1,60}?)”|\"([^\"\n]{1,60}?)\"|「([^「」\n]{1,60}?)」|『([^『』\n]{1,60}?)』")
@@ -360,7 +363,8 @@ class Tokenizer:
             raise TypeError(f"text must be str, got {type(text).__name__}")
         if not text:
             return []
-        text = text.translate(_FULLWIDTH)
+        if _HAS_FULLWIDTH.search(text):
+            text = text.translate(_FULLWIDTH)
         # same tokens as the jieba instance's own cut, computed faster
         cut = self._get_cutter().cut
         out: list[str] = []

@@ -105,6 +105,7 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
 
     preamble = _preamble(lines, title)
     year = _year(title, preamble, lines, date)
+    places = _Places(text)
 
     chain = {}
     for s in (title, sig_org, title_org, source if not title else None):
@@ -124,15 +125,15 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
                 break
     if not (chain.get("county") or chain.get("town") or chain.get("city")
             or chain.get("province")):
-        name = _region_from_body(text)
+        name = _region_from_body(text, places)
         if name:
             chain = _parse_chain(name) or {"county": name}
     region = chain.get("town") or chain.get("county") or chain.get("city") or chain.get("province")
     city, province = chain.get("city"), chain.get("province")
     if region and not city and region[-1] in "区县旗镇乡道市":
-        city = _named_in_body(text, ("市", "州", "盟"), exclude=region, near=region)
+        city = _named_in_body(text, ("市", "州", "盟"), places, exclude=region, near=region)
     if not province:
-        province = _named_in_body(text, ("省", "自治区"), exclude=region)
+        province = _named_in_body(text, ("省", "自治区"), places, exclude=region)
     if province in _MUNICIPALITIES and not city:
         city = province
     if city in _MUNICIPALITIES and not province:
@@ -304,12 +305,29 @@ def _org_line(line):
     return m.group(1) if m else None
 
 
-def _region_from_body(text):
+class _Places:
+    """Place names (name, suffix) in the head of a body, each head scanned at most once."""
+
+    def __init__(self, text):
+        self.text = text
+        self._found: dict = {}
+
+    def head(self, size):
+        # a text no longer than both heads gives one scan for both
+        size = min(size, len(self.text))
+        got = self._found.get(size)
+        if got is None:
+            got = self._found[size] = [
+                (m.group("name"), m.group("suffix"))
+                for m in _PLACE_IN_BODY.finditer(self.text[:size])]
+        return got
+
+
+def _region_from_body(text, places=None):
     """The county/district the body names most often (``洞头区``, or ``法治洞头`` as support)."""
     head = text[:20000]
     counts: Counter = Counter()
-    for m in _PLACE_IN_BODY.finditer(head):
-        name, suffix = m.group("name"), m.group("suffix")
+    for name, suffix in (places or _Places(text)).head(20000):
         if suffix not in ("区", "县", "旗") or name in _BAD_NAMES or name[-1] in _BAD_NAME_END:
             continue
         counts[name + suffix] += 1
@@ -323,7 +341,7 @@ def _region_from_body(text):
     return name if n >= 2 else None
 
 
-def _named_in_body(text, suffixes, exclude=None, near=None):
+def _named_in_body(text, suffixes, places=None, exclude=None, near=None):
     head = text[:50000]
     if near:
         m = re.search(rf"([{_C}]{{2,4}}?(?:{'|'.join(suffixes)})){re.escape(near)}", head)
@@ -332,11 +350,10 @@ def _named_in_body(text, suffixes, exclude=None, near=None):
             if found:
                 return found.get("city") or found.get("province")
     counts: Counter = Counter()
-    for m in _PLACE_IN_BODY.finditer(head):
-        full = m.group("name") + m.group("suffix")
-        if m.group("suffix") not in suffixes:
+    for name, suffix in (places or _Places(text)).head(50000):
+        if suffix not in suffixes:
             continue
-        name = m.group("name")
+        full = name + suffix
         if name in _BAD_NAMES or name[-1] in _BAD_NAME_END or full == exclude:
             continue
         counts[full] += 1

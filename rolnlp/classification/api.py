@@ -151,14 +151,16 @@ def _predict_batch(m, texts, threshold, top):
     classes = [str(c) for c in m.classes_]
     empty = [not normalize(t) for t in texts]
     proba, evidence = _explain(m, texts, top)
+    proba = np.array(proba, dtype=np.float64)
+    if EMPTY_LABEL in classes:
+        proba[empty] = [1.0 if c == EMPTY_LABEL else 0.0 for c in classes]
+    # one sort and one conversion to Python floats for the whole batch
+    orders = np.argsort(-proba, axis=1, kind="stable").tolist()
     out = []
-    for i, row in enumerate(proba):
-        if empty[i] and EMPTY_LABEL in classes:
-            row = np.array([1.0 if c == EMPTY_LABEL else 0.0 for c in classes])
-        order = np.argsort(-row, kind="stable")
-        label = classes[order[0]]
-        labels = tuple(classes[j] for j in order if row[j] >= threshold or j == order[0])
-        out.append(Prediction(label, {c: float(p) for c, p in zip(classes, row)}, labels,
+    for i, (row, order) in enumerate(zip(proba.tolist(), orders)):
+        top_j = order[0]
+        labels = tuple(classes[j] for j in order if row[j] >= threshold or j == top_j)
+        out.append(Prediction(classes[top_j], dict(zip(classes, row)), labels,
                               () if empty[i] else tuple(evidence[i])))
     return out
 

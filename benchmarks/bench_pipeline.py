@@ -79,6 +79,11 @@ def clear_caches():
     clear = getattr(features, "clear_caches", None)
     if callable(clear):
         clear()
+    # the paragraph normalisation LRU (4,096 entries) would otherwise hold every
+    # corpus paragraph from the previous repetition
+    normalized = getattr(features, "_normalized", None)
+    if normalized is not None and hasattr(normalized, "cache_clear"):
+        normalized.cache_clear()
     for c in list(tokenizer._cutters.values()):
         c._blocks.clear()
         c._hmm.clear()

@@ -66,8 +66,11 @@ def test_normalize_text_is_idempotent(text):
 @given(texts)
 def test_paragraphs_are_unchanged_by_normalize_text(text):
     assume(not _looks_like_path(text))
+    # a paragraph is a fixed point of normalize_text, except that a paragraph
+    # which on its own is web residue (residue written inline inside a longer
+    # line, split off by the structure) is dropped whole
     for p in read_report(text).paragraphs:
-        assert normalize_text(p.text) == p.text
+        assert normalize_text(p.text) in (p.text, "")
 
 
 def test_all_chunks_read_losslessly():

@@ -281,22 +281,24 @@ def normalize_line(line: str) -> str:
     """
     line = _INVISIBLE.sub("", line)
     line = _SPACES.sub(" ", line).strip()
-    if not line:
-        return line
-    # each rule runs only on lines holding its trigger character: most lines
-    # hold none, and a str scan is far cheaper than a regex pass
-    if "(" in line or "（" in line:
-        line = _PINYIN.sub("", line)
-        line = _PARENS.sub(r"（\1）", line)
-    if "," in line or ";" in line or ":" in line or "!" in line or "?" in line:
-        # a run like "?," converts one mark per pass, each next to a converted one
-        for _ in range(8):
-            new = _ASCII_PUNCT.sub(lambda m: _FULL[m.group()], line)
-            if new == line:
-                break
-            line = new
-    if " " in line:
-        line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
+    # each rule can expose work for another (a space dropped beside a
+    # full-width mark leaves an ASCII mark next to CJK), so repeat until stable:
+    # a normalised line is a fixed point
+    for _ in range(8):
+        if not line:
+            return line
+        before = line
+        # each rule runs only on lines holding its trigger character: most lines
+        # hold none, and a str scan is far cheaper than a regex pass
+        if "(" in line or "（" in line:
+            line = _PINYIN.sub("", line)
+            line = _PARENS.sub(r"（\1）", line)
+        if " " in line:
+            line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
+        if "," in line or ";" in line or ":" in line or "!" in line or "?" in line:
+            line = _ASCII_PUNCT.sub(lambda m: _FULL[m.group()], line)
+        if line == before:
+            break
     return line
 
 
@@ -337,39 +339,56 @@ def clean(text: str, *, keep_html_title=True):
     for no, raw in enumerate(raw_lines):
         seen += len(raw)
         line = normalize_line(raw)
-        if not line:
-            continue
-        key = _key(line)
-        if "|" in key or "｜" in key or "¦" in key:
-            reason = _line_reason(line, key)
-            if reason is None:
-                stripped = _TABLE_PIPES.sub(" ", line).strip()
-                removed.append(Removed("|", "table-markup", no))
-                line = normalize_line(stripped)
-                if not line:
-                    continue
-                key = _key(line)
-        reason = _line_reason(line, key)
-        if reason is None and footer and _footer_line(key):
-            reason = "footer"
-        if reason:
-            removed.append(Removed(line, reason, no))
-            if reason in ("footer", "copyright", "menu") and _FOOTER_MARKERS.search(key) \
-                    and seen >= 0.6 * total:
-                footer = True
-            continue
-        if _WATERMARK.search(key):
-            new = _WATERMARK.sub("", line).strip()
-            if new != line:
-                removed.append(Removed(line[len(new):] if line.startswith(new) else line,
-                                       "spam", no))
-                line, key = new, _key(new)
-        line, edge = _strip_edges(line, key)
-        for e in edge:
-            removed.append(Removed(e, "menu", no))
+        # stripping menu words or markup can expose residue the rules catch on
+        # a second look: repeat until the line is stable, so that cleaning is
+        # idempotent (normalize_text leaves every paragraph as it is)
+        for _ in range(4):
+            if not line:
+                break
+            before = line
+            line, footer = _clean_line(line, no, removed, footer, seen >= 0.6 * total)
+            if line == before:
+                break
+            line = normalize_line(line)
         if line:
             kept.append(line)
     return "\n".join(kept), removed
+
+
+def _clean_line(line, no, removed, footer, late):
+    """One pass of the residue rules over a normalised line.
+
+    Returns ``(line, footer)``: the line with residue taken out ("" when all of
+    it is residue) and whether the footer zone has begun.
+    """
+    key = _key(line)
+    if "|" in key or "｜" in key or "¦" in key:
+        reason = _line_reason(line, key)
+        if reason is None:
+            stripped = _TABLE_PIPES.sub(" ", line).strip()
+            removed.append(Removed("|", "table-markup", no))
+            line = normalize_line(stripped)
+            if not line:
+                return "", footer
+            key = _key(line)
+    reason = _line_reason(line, key)
+    if reason is None and footer and _footer_line(key):
+        reason = "footer"
+    if reason:
+        removed.append(Removed(line, reason, no))
+        if reason in ("footer", "copyright", "menu") and _FOOTER_MARKERS.search(key) and late:
+            footer = True
+        return "", footer
+    if _WATERMARK.search(key):
+        new = _WATERMARK.sub("", line).strip()
+        if new != line:
+            removed.append(Removed(line[len(new):] if line.startswith(new) else line,
+                                   "spam", no))
+            line, key = new, _key(new)
+    line, edge = _strip_edges(line, key)
+    for e in edge:
+        removed.append(Removed(e, "menu", no))
+    return line, footer
 
 
 def _footer_line(key: str) -> bool:
@@ -386,7 +405,10 @@ def normalize_text(text: str) -> str:
     Removes web residue, normalises whitespace and punctuation, drops pinyin
     inserted after characters and converts traditional to simplified script.
     No structure or metadata is recovered.  Idempotent:
-    ``normalize_text(normalize_text(x)) == normalize_text(x)``.
+    ``normalize_text(normalize_text(x)) == normalize_text(x)``.  A paragraph
+    of :func:`read_report` comes back unchanged, or as ``""`` when the
+    paragraph on its own is web residue (residue written inside a longer line
+    that the structure split off).
 
     Parameters
     ----------

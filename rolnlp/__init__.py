@@ -12,9 +12,9 @@ used, so ``import rolnlp`` stays cheap for programs that only classify.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 
+from ._lazy import lazy_exports
 from ._version import __version__
 from .codebook import CATEGORY_CODES, CODEBOOK_VERSION, SECTION_CODES
 from .errors import LabelError, ModelError, ReportError, RolnlpError
@@ -48,14 +48,4 @@ __all__ = ["__version__", "CATEGORY_CODES", "SECTION_CODES", "CODEBOOK_VERSION",
            "RolnlpError", "ReportError", "ModelError", "LabelError", *_LAZY]
 
 
-def __getattr__(name):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'rolnlp' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)

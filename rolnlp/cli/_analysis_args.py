@@ -51,6 +51,13 @@ def check_dirs(args):
                        "(its summary.html would be read as a report on the next run)")
 
 
+def prepare(args):
+    """Check the directories, quiet the log if asked, and return the seed words option."""
+    check_dirs(args)
+    quiet_logging(args)
+    return None if args.seed_words == "none" else args.seed_words
+
+
 def quiet_logging(args):
     import logging
 

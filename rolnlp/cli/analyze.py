@@ -1,7 +1,7 @@
 """``rolnlp analyze``: the whole analysis of a directory of reports."""
 from __future__ import annotations
 
-from ._analysis_args import add_common, check_dirs, friendly, print_paths, quiet_logging
+from ._analysis_args import add_common, friendly, prepare, print_paths
 
 HELP = "read, classify, mine topics and compare a directory of reports"
 EPILOG = """examples:
@@ -28,9 +28,7 @@ def add_parser(sub):
 def run(args):
     from ..analysis.pipeline import analyze
 
-    check_dirs(args)
-    quiet_logging(args)
-    seeds = None if args.seed_words == "none" else args.seed_words
+    seeds = prepare(args)
     with friendly():
         paths = analyze(args.directory, args.out, n_topics=args.n_topics, random_state=args.seed,
                         progress=not args.quiet, n_jobs=args.jobs, model=args.model,

@@ -1,7 +1,7 @@
 """``rolnlp topics``: mine topics across reports and write their tables and figures."""
 from __future__ import annotations
 
-from ._analysis_args import add_common, check_dirs, friendly, print_paths, quiet_logging
+from ._analysis_args import add_common, friendly, prepare, print_paths
 
 HELP = "mine topics across a directory of reports"
 EPILOG = """examples:
@@ -24,9 +24,7 @@ def add_parser(sub):
 def run(args):
     from ..analysis.pipeline import mine_topics
 
-    check_dirs(args)
-    quiet_logging(args)
-    seeds = None if args.seed_words == "none" else args.seed_words
+    seeds = prepare(args)
     with friendly():
         tm, paths = mine_topics(args.directory, args.out, n_topics=args.n_topics,
                                 random_state=args.seed, progress=not args.quiet,

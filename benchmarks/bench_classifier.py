@@ -34,7 +34,7 @@ print(json.dumps({"import_s": t1 - t0, "load_s": t2 - t1, "first_classify_s": t3
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--model", default=str(ROOT / "models" / "rol-paragraph-v1"))
+    ap.add_argument("--model", default=str(ROOT / "rolnlp" / "models" / "rol-paragraph-v1"))
     ap.add_argument("--n", type=int, default=2000, help="at most this many distinct labelled paragraphs for the throughput run")
     args = ap.parse_args()
     model = pathlib.Path(args.model)

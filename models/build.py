@@ -14,7 +14,7 @@ Steps (all seeded, so a rebuild on the same labels gives the same files):
 
 Usage::
 
-    python models/build.py [--labels corpus/labels/labels.jsonl] [--out models/rol-paragraph-v1]
+    python models/build.py [--labels corpus/labels/labels.jsonl] [--out rolnlp/models/rol-paragraph-v1]
                            [--seed 0] [--folds 5] [--skip-weak]
 """
 from __future__ import annotations
@@ -70,7 +70,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--labels", default=str(ROOT / "corpus/labels/labels.jsonl"))
     ap.add_argument("--chunks", default=str(ROOT / "corpus/chunks/chunks.jsonl"))
-    ap.add_argument("--out", default=str(ROOT / "models" / NAME))
+    ap.add_argument("--out", default=str(ROOT / "rolnlp" / "models" / NAME))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--skip-weak", action="store_true", help="skip the weak-label experiment")

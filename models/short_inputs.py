@@ -46,7 +46,7 @@ def sentences(text, min_chars=12):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--labels", default=str(ROOT / "corpus/labels/labels.jsonl"))
-    ap.add_argument("--model", default=str(ROOT / "models/rol-paragraph-v1"))
+    ap.add_argument("--model", default=str(ROOT / "rolnlp/models/rol-paragraph-v1"))
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
 

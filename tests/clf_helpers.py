@@ -8,7 +8,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 LABELS = ROOT / "corpus" / "labels" / "labels.jsonl"
-SHIPPED = ROOT / "models" / "rol-paragraph-v1"
+SHIPPED = ROOT / "rolnlp" / "models" / "rol-paragraph-v1"
 
 
 @functools.lru_cache(maxsize=None)

@@ -15,7 +15,7 @@ from rolnlp.text import Tokenizer
 
 from conftest import CORPUS, ROOT
 
-SHIPPED = ROOT / "models" / "rol-paragraph-v1"
+SHIPPED = ROOT / "rolnlp" / "models" / "rol-paragraph-v1"
 needs_model = pytest.mark.skipif(not (SHIPPED / "model.json").is_file(),
                                  reason="shipped model not built")
 N_THREADS = 8

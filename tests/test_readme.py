@@ -66,7 +66,7 @@ def test_codebook_table_matches_the_codes():
 def test_model_card_quotes_metrics_json():
     from rolnlp.classification.api import DEFAULT_MODEL_NAME
 
-    metrics = json.loads((ROOT / "models" / DEFAULT_MODEL_NAME / "metrics.json")
+    metrics = json.loads((ROOT / "rolnlp" / "models" / DEFAULT_MODEL_NAME / "metrics.json")
                          .read_text("utf-8"))
     card = _section(f"The shipped model: {DEFAULT_MODEL_NAME}")
     assert f"`{metrics['macro_f1']!r}`" in card

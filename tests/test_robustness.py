@@ -27,7 +27,7 @@ from rolnlp.text.fastcut import FastCutter
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PKG = pathlib.Path(rolnlp.__file__).resolve().parent
-SHIPPED = ROOT / "models" / "rol-paragraph-v1"
+SHIPPED = ROOT / "rolnlp" / "models" / "rol-paragraph-v1"
 needs_model = pytest.mark.skipif(not (SHIPPED / "model.json").is_file(),
                                  reason="shipped model not built")
 SOME = settings(max_examples=int(os.environ.get("ROLNLP_HYPOTHESIS_EXAMPLES", 60)),

@@ -28,7 +28,7 @@ from rolnlp.cli import main
 from conftest import CORPUS, ROOT
 from test_topics import SpaceTokenizer, make_docs
 
-SHIPPED = ROOT / "models" / "rol-paragraph-v1"
+SHIPPED = ROOT / "rolnlp" / "models" / "rol-paragraph-v1"
 needs_model = pytest.mark.skipif(not (SHIPPED / "model.json").is_file(),
                                  reason="shipped model not built")
 

@@ -2,7 +2,7 @@
 ``load_model`` and :class:`Prediction`.
 
 The default model is the shipped one, found through the ``ROLNLP_MODEL``
-environment variable or ``<repo>/models/rol-paragraph-v1``; it is loaded once,
+environment variable or the package's ``rolnlp/models/rol-paragraph-v1``; it is loaded once,
 lazily and thread-safely, and runs on numpy alone.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import functools
 import logging
 import os
 import threading
+from importlib import resources
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +66,7 @@ class Prediction:
 
 
 def default_model_path() -> Path:
-    """Where the default model is looked for: ``$ROLNLP_MODEL`` or ``<repo>/models/<name>``.
+    """Where the default model is looked for: ``$ROLNLP_MODEL``, else the model shipped in the package.
 
     Example
     -------
@@ -75,11 +76,8 @@ def default_model_path() -> Path:
     env = os.environ.get("ROLNLP_MODEL")
     if env:
         return Path(env)
-    return _REPO_MODELS / DEFAULT_MODEL_NAME
-
-
-# <repo>/models, beside the package directory
-_REPO_MODELS = Path(__file__).resolve().parents[2] / "models"
+    # the shipped model is package data, so it is found in a wheel install too
+    return Path(str(resources.files("rolnlp").joinpath("models", DEFAULT_MODEL_NAME)))
 
 
 _cache: dict = {}

@@ -17,6 +17,7 @@ import logging
 from ._lazy import lazy_exports
 from ._version import __version__
 from .codebook import CATEGORY_CODES, CODEBOOK_VERSION, SECTION_CODES
+from ._caches import clear_caches
 from .errors import LabelError, ModelError, ReportError, RolnlpError
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -45,7 +46,7 @@ _LAZY = {
 }
 
 __all__ = ["__version__", "CATEGORY_CODES", "SECTION_CODES", "CODEBOOK_VERSION",
-           "RolnlpError", "ReportError", "ModelError", "LabelError", *_LAZY]
+           "RolnlpError", "ReportError", "ModelError", "LabelError", "clear_caches", *_LAZY]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)

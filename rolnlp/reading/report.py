@@ -15,7 +15,8 @@ from typing import Iterator, Optional
 class Metadata:
     """What a report says about itself.  Any field may be ``None`` when unknown.
 
-    ``level`` is one of province / city / district / county / department;
+    ``level`` is one of province / city / district / county / town / department;
+    ``adcode`` is the six-digit GB/T 2260 code of ``region`` (``'420104'``);
     ``date`` is the publication date as ISO ``YYYY-MM-DD``; ``year`` is the
     year reported on (not the year of publication).
 
@@ -32,6 +33,9 @@ class Metadata:
     region: Optional[str] = None
     city: Optional[str] = None
     province: Optional[str] = None
+    county: Optional[str] = None
+    town: Optional[str] = None
+    adcode: Optional[str] = None  # GB/T 2260 six-digit code of the region
     level: Optional[str] = None
     year: Optional[int] = None
     publisher: Optional[str] = None

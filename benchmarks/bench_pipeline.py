@@ -73,6 +73,7 @@ def clear_caches():
     """Empty every result cache rolnlp keeps between calls (dictionaries stay loaded)."""
     from rolnlp.classification import features
     from rolnlp.text import tokenizer
+    from rolnlp.text.backend import clear_cut_caches
 
     for a in list(features._analyzers.values()):
         a._cached.cache_clear()
@@ -84,9 +85,7 @@ def clear_caches():
     normalized = getattr(features, "_normalized", None)
     if normalized is not None and hasattr(normalized, "cache_clear"):
         normalized.cache_clear()
-    for c in list(tokenizer._cutters.values()):
-        c._blocks.clear()
-        c._hmm.clear()
+    clear_cut_caches()
     tokenizer.default_tokenizer()._cache.clear()
     features._tokenizer()._cache.clear()
 

@@ -83,12 +83,12 @@ def test_one_tokenizer_shared_by_threads(paragraphs):
 
 
 def test_first_use_races_build_one_dictionary(paragraphs):
-    from rolnlp.text import tokenizer
+    from rolnlp.text import backend
 
     words = ("并发初始化专用词",)
-    key_count = len(tokenizer._jieba_instances)
+    key_count = backend.cached_instances()
     toks = run_threads(lambda i: Tokenizer(words=words)("并发初始化专用词，" + paragraphs[i]))
-    assert len(tokenizer._jieba_instances) == key_count + 1  # built once, not eight times
+    assert backend.cached_instances() == min(key_count + 1, backend.MAX_INSTANCES)  # built once, not eight times
     assert all(t == Tokenizer(words=words)("并发初始化专用词，" + paragraphs[i])
                for i, t in enumerate(toks))
     assert all(t[0] == "并发初始化专用词" for t in toks)

@@ -8,7 +8,8 @@ import pytest
 
 from rolnlp.text import Tokenizer, load_lexicon, load_stopwords, mine_terms, tune_frequencies
 from rolnlp.text.lexicon import LEXICON_PATH, STOPWORDS_PATH
-from rolnlp.text.mine import DEFAULT_FRAMES, _to_simplified, term_contexts
+from rolnlp.reading.clean import to_simplified
+from rolnlp.text.mine import DEFAULT_FRAMES, term_contexts
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -25,7 +26,7 @@ def corpus_texts():
     texts = [p.read_text("utf-8") for p in sorted((CORPUS / "reports").glob("*.txt"))]
     with open(CORPUS / "chunks" / "chunks.jsonl", encoding="utf-8") as fh:
         texts += [json.loads(line)["text"] for line in fh if line.strip()]
-    return [_to_simplified(t) for t in texts]
+    return [to_simplified(t) for t in texts]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ import rolnlp
 from rolnlp import ReportError, read_report, tokenize
 from rolnlp.cli import main
 from rolnlp.reading.clean import to_simplified
+from rolnlp.text.backend import stock_jieba
 from rolnlp.text.fastcut import FastCutter
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -267,8 +268,10 @@ def test_fast_cutter_equals_jieba_on_corpus():
     for t in texts:
         assert cutter.cut(t) == jb.lcut(t)
         assert cutter.cut(t) == jb.lcut(t)  # from the block cache
-    stock = jieba.Tokenizer()
+    stock = stock_jieba()
     assert FastCutter(stock).cut(texts[0]) == stock.lcut(texts[0])
+    with pytest.raises(ValueError, match="initialised"):
+        FastCutter(jieba.Tokenizer())
 
 
 @SOME
@@ -383,11 +386,10 @@ def test_cli_subprocess_reports_errors_without_traceback(cli_dir):
 
 # ------------------------------------------------------------ dictionary cache
 def _fresh_jieba(key):
-    from rolnlp.text import tokenizer
+    from rolnlp.text import backend
 
-    tokenizer._jieba_instances.pop(key, None)
-    tokenizer._cutters.pop(key, None)
-    return tokenizer._jieba_for(key)
+    backend._instances.pop(key, None)
+    return backend.instance(*key)[0]
 
 
 def test_prefix_dict_cache_is_exact_and_survives_damage(tmp_path, monkeypatch):

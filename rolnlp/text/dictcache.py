@@ -7,40 +7,52 @@ This module stores the *finished* dictionary (jieba's plus the lexicon) in a
 layout that loads about three times faster: the words as one UTF-8 text
 joined by newlines, split in C, and the frequencies as one int64 array.
 
+* Where: ``$ROLNLP_CACHE_DIR`` if set (``off`` turns the cache off), else
+  the platform's user cache directory (``~/.cache/rolnlp`` on Linux,
+  ``~/Library/Caches/rolnlp`` on macOS, ``%LOCALAPPDATA%\\rolnlp\\Cache``
+  on Windows), created with mode 0700.
 * The file name is a SHA-256 over everything the dictionary depends on: this
   format, the jieba version, jieba's ``dict.txt`` (path, size, mtime), the
-  lexicon file's bytes and the extra words.  A change to any of them is a new
+  dictionary entries and the extra words.  A change to any of them is a new
   file; nothing is ever updated in place.
-* Files are written atomically (:func:`rolnlp._io.atomic_write`) in
-  ``$ROLNLP_CACHE_DIR``, else ``$XDG_CACHE_HOME/rolnlp`` or
-  ``~/.cache/rolnlp`` (created with mode 0700).  ``ROLNLP_CACHE_DIR=off``
-  turns the cache off.
-* Reading never executes anything (no pickle, no marshal): a header, a
-  string and an array are checked for consistency, and any damaged or foreign
-  file is ignored (the dictionary is then rebuilt and the file rewritten).
+* Bounded: at most :data:`MAX_FILES` dictionaries are kept (each ~9 MB; every
+  new environment or lexicon makes a new one); the least recently used are
+  removed when a new one is written.
+* Reading never executes anything (no pickle, no marshal) and never trusts the
+  file: the header is read first (at most 4 KB), its sizes are checked against
+  limits and against the file's size before the body is read, and any
+  damaged, foreign or oversized file is ignored (the dictionary is then
+  rebuilt and the file rewritten).  An unwritable cache directory only makes
+  start-up slower; it never stops tokenizing.
 
 Example
 -------
->>> key = cache_key("", ())  # jieba's own dictionary, no lexicon
+>>> key = cache_key([], ())  # jieba's own dictionary, no lexicon
 >>> len(key)
 64
 """
 from __future__ import annotations
 
 import array
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 
 from .._io import atomic_write
 
 logger = logging.getLogger(__name__)
 
-FORMAT = b"rolnlp-prefix-dict 1\n"
+FORMAT = b"rolnlp-prefix-dict 2\n"
 _MAX_HEADER = 4096
+MAX_FILES = 4  # dictionaries kept in the cache directory
+_MAX_ENTRIES = 5_000_000  # jieba's own dictionary has ~0.6 million
+_MAX_TEXT_BYTES = 256 << 20
+_STALE_TMP_SECONDS = 3600
 
 
 def cache_dir():
@@ -48,24 +60,34 @@ def cache_dir():
 
     Example
     -------
-    >>> cache_dir() is None or cache_dir().name  # doctest: +SKIP
-    'rolnlp'
+    >>> cache_dir() is None or cache_dir().name in ("rolnlp", "Cache")  # doctest: +SKIP
+    True
     """
     env = os.environ.get("ROLNLP_CACHE_DIR")
     if env is not None:
         if env.strip().lower() in ("", "0", "off", "none", "false"):
             return None
         return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "rolnlp"
+    try:
+        import platformdirs
+    except ImportError:  # a minimal install: follow the XDG convention
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "rolnlp"
+    return Path(platformdirs.user_cache_dir("rolnlp", appauthor=False))
 
 
-def cache_key(lexicon_path: str, words) -> str:
-    """SHA-256 naming the dictionary built from jieba's dict, a lexicon file and extra words.
+def cache_key(entries, words) -> str:
+    """SHA-256 naming the dictionary built from jieba's dict, user-dictionary entries and extra words.
+
+    Parameters
+    ----------
+    entries : list of (word, freq or None, tag or None)
+        As :func:`rolnlp.text.backend.parse_userdict` returns them.
+    words : iterable of str
 
     Example
     -------
-    >>> cache_key("", ()) == cache_key("", ())
+    >>> cache_key([("法治", 5, None)], ()) == cache_key([("法治", 5, None)], ())
     True
     """
     import jieba
@@ -77,11 +99,8 @@ def cache_key(lexicon_path: str, words) -> str:
         stamp = [dict_txt, st.st_size, st.st_mtime_ns]
     except OSError:
         stamp = [dict_txt]
-    h.update(json.dumps([getattr(jieba, "__version__", "?"), stamp, list(words)],
-                        ensure_ascii=False).encode("utf-8"))
-    if lexicon_path:
-        h.update(b"\0lexicon\0")
-        h.update(Path(lexicon_path).read_bytes())
+    h.update(json.dumps([getattr(jieba, "__version__", "?"), stamp, [list(e) for e in entries],
+                         list(words)], ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -91,7 +110,7 @@ def _path(key: str):
 
 
 def load(key: str):
-    """``(freq, total)`` from the cache, or None if absent, off, damaged or foreign.
+    """``(freq, total)`` from the cache, or None if absent, off, damaged, foreign or oversized.
 
     Example
     -------
@@ -103,32 +122,51 @@ def load(key: str):
         return None
     try:
         with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
+            head, body_start, n, total, n_text = _read_header(f, key)
+            size = os.fstat(f.fileno()).st_size
+            if size != body_start + n_text + 8 * n:
+                raise ValueError("file size does not match its header")
+            f.seek(body_start)
+            data = f.read(n_text + 8 * n)
+    except FileNotFoundError:
         return None
-    try:
-        return _decode(data, key)
-    except (ValueError, UnicodeDecodeError, KeyError, TypeError) as e:
+    except (OSError, ValueError, UnicodeDecodeError, KeyError, TypeError, RecursionError) as e:
         logger.info("ignoring damaged tokenizer cache %s (%s)", path, e)
         return None
+    try:
+        result = _decode(data, n, n_text, total)
+    except (ValueError, UnicodeDecodeError) as e:
+        logger.info("ignoring damaged tokenizer cache %s (%s)", path, e)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # mark as used, for pruning
+    return result
 
 
-def _decode(data: bytes, key: str):
-    if not data.startswith(FORMAT):
+def _read_header(f, key: str):
+    start = f.read(len(FORMAT) + _MAX_HEADER + 1)
+    if not start.startswith(FORMAT):
         raise ValueError("not a rolnlp prefix-dict file")
     pos = len(FORMAT)
-    end = data.index(b"\n", pos, pos + _MAX_HEADER)
-    head = json.loads(data[pos:end].decode("utf-8"))
-    n, total, n_text = int(head["n"]), int(head["total"]), int(head["text_bytes"])
-    if head["key"] != key or n <= 0 or total <= 0 or n_text <= 0:
+    end = start.find(b"\n", pos)
+    if end < 0:
+        raise ValueError("header too long")
+    head = json.loads(start[pos:end].decode("utf-8"))
+    if not isinstance(head, dict):
+        raise ValueError("header is not an object")
+    n, total, n_text = head.get("n"), head.get("total"), head.get("text_bytes")
+    if not all(type(v) is int for v in (n, total, n_text)):
+        raise ValueError("header sizes are not integers")
+    if head.get("key") != key or not (0 < n <= _MAX_ENTRIES) or total <= 0 \
+            or not (0 < n_text <= _MAX_TEXT_BYTES):
         raise ValueError("header does not match")
-    text_start = end + 1
-    freq_start = text_start + n_text
-    if len(data) != freq_start + 8 * n:
-        raise ValueError("truncated")
-    words = data[text_start:freq_start].decode("utf-8").split("\n")
+    return head, end + 1, n, total, n_text
+
+
+def _decode(data: bytes, n: int, n_text: int, total: int):
+    words = data[:n_text].decode("utf-8").split("\n")
     freqs = array.array("q")
-    freqs.frombytes(data[freq_start:])
+    freqs.frombytes(data[n_text:])
     if sys.byteorder != "little":
         freqs.byteswap()
     if len(words) != n or len(freqs) != n:
@@ -140,7 +178,7 @@ def _decode(data: bytes, key: str):
 
 
 def save(key: str, freq: dict, total: int) -> None:
-    """Write ``(freq, total)`` to the cache atomically; failures are logged, not raised.
+    """Write ``(freq, total)`` to the cache atomically and prune old files; never raises.
 
     Example
     -------
@@ -163,3 +201,55 @@ def save(key: str, freq: dict, total: int) -> None:
             f.write(freqs.tobytes())
     except OSError as e:  # a read-only home must not stop tokenizing
         logger.info("cannot write tokenizer cache %s: %s", path, e)
+        return
+    prune(path.parent, keep=path)
+
+
+def prune(directory, *, keep=None, max_files: int = MAX_FILES) -> list:
+    """Remove all but the ``max_files`` most recently used dictionaries in ``directory``.
+
+    Also removes temporary files an interrupted write left behind (older than
+    an hour).  Failures are logged, never raised.
+
+    Parameters
+    ----------
+    directory : path-like
+    keep : path-like, optional
+        A file never removed (the one just written).
+    max_files : int, default MAX_FILES
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+
+    Example
+    -------
+    >>> prune("/nonexistent/dir")
+    []
+    """
+    directory = Path(directory)
+    removed = []
+    try:
+        files = []
+        now = time.time()
+        for p in directory.iterdir():
+            st = p.lstat()
+            if p.name.startswith("prefix-") and p.name.endswith(".dict"):
+                files.append((st.st_mtime, p))
+            elif p.name.startswith(".tmp-") and now - st.st_mtime > _STALE_TMP_SECONDS:
+                files.append((float("-inf"), p))
+    except OSError:
+        return removed
+    files.sort(reverse=True)
+    kept = 0
+    for _mtime, p in files:
+        if p.name.startswith("prefix-") and (kept < max_files or (keep and p == Path(keep))):
+            kept += 1
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError as e:
+            logger.info("cannot remove old tokenizer cache %s: %s", p, e)
+    return removed

@@ -21,8 +21,8 @@ must not be shared with code that adds words to that instance afterwards
 
 Example
 -------
->>> import jieba
->>> jb = jieba.Tokenizer()
+>>> from rolnlp.text.backend import stock_jieba
+>>> jb = stock_jieba()
 >>> FastCutter(jb).cut("推进法治政府建设") == jb.lcut("推进法治政府建设")
 True
 """
@@ -30,9 +30,51 @@ from __future__ import annotations
 
 from math import log
 
-_CACHE_LIMIT = 100_000  # entries per cache; a full cache is emptied and refilled
+from . import hmm
+
+_CACHE_LIMIT = 100_000  # entries per cache generation
 _MAX_CACHED_BLOCK = 64  # longer blocks are rarely repeated
 _MISS = object()
+
+
+class _TwoGenerations:
+    """A bounded cache that keeps what is still in use when it fills up.
+
+    New entries go into the young generation; when it holds ``limit`` entries
+    it becomes the old one (the previous old one is dropped).  A hit in the old
+    generation moves the entry back to the young one.  So a corpus larger than
+    the cache keeps its frequent blocks instead of emptying the whole cache at
+    once, and memory stays below two generations.
+    """
+
+    __slots__ = ("limit", "young", "old")
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def get(self, key):
+        hit = self.young.get(key)
+        if hit is None:
+            hit = self.old.get(key)
+            if hit is not None:
+                self.put(key, hit)
+        return hit
+
+    def put(self, key, value):
+        if len(self.young) >= self.limit:
+            self.old = self.young
+            self.young = {}
+        self.young[key] = value
+        return value
+
+    def clear(self) -> None:
+        self.young = {}
+        self.old = {}
+
+    def __len__(self) -> int:
+        return len(self.young) + len(self.old)
 
 
 class FastCutter:
@@ -41,17 +83,17 @@ class FastCutter:
     Parameters
     ----------
     jb : jieba.Tokenizer
-        An instance whose dictionary is final (initialised here if needed).
+        An initialised instance whose dictionary is final.
 
     Notes
     -----
-    Safe to share between threads: the caches are plain dicts that are only
-    read and filled, and a lost race just computes a block twice.
+    Safe to share between threads: the caches only ever map a key to the one
+    value it always has, so a lost race just computes a block twice.
 
     Example
     -------
-    >>> import jieba
-    >>> FastCutter(jieba.Tokenizer()).cut("依法行政")
+    >>> from rolnlp.text.backend import stock_jieba
+    >>> FastCutter(stock_jieba()).cut("依法行政")
     ['依法行政']
     """
 
@@ -60,10 +102,8 @@ class FastCutter:
         from jieba import finalseg
 
         if not jb.initialized:
-            from .tokenizer import quiet_jieba  # tokenizer imports this module
-
-            with quiet_jieba():
-                jb.initialize()
+            raise ValueError("the jieba instance must be initialised first "
+                             "(see rolnlp.text.backend.stock_jieba)")
         self._freq = jb.FREQ
         self._total = jb.total
         self._logtotal = log(jb.total)
@@ -73,11 +113,23 @@ class FastCutter:
         self._re_eng = jieba.re_eng
         # dictionary fragment -> log(freq) - log(total), or None for a bare prefix
         self._logp: dict = {}
-        self._blocks: dict = {}
-        self._hmm: dict = {}
+        self._blocks = _TwoGenerations(_CACHE_LIMIT)
+        self._hmm = _TwoGenerations(_CACHE_LIMIT)
         # the HMM splits words jieba was told to split (del_word / freq 0);
         # that global set only grows, so its size tells when caches went stale
         self._n_force = len(finalseg.Force_Split_Words)
+
+    def clear(self) -> None:
+        """Forget every cut block and HMM run (the dictionary is untouched).
+
+        Example
+        -------
+        >>> from rolnlp.text.backend import stock_jieba
+        >>> FastCutter(stock_jieba()).clear()
+        """
+        self._blocks.clear()
+        self._hmm.clear()
+        self._logp.clear()
 
     def _route(self, s: str) -> list:
         """``nxt[i]``: end index (inclusive) of the word starting at ``i`` on jieba's best route."""
@@ -117,12 +169,11 @@ class FastCutter:
         return nxt
 
     def _hmm_cut(self, buf: str):
+        if len(buf) > _MAX_CACHED_BLOCK:
+            return hmm.cut(buf)
         out = self._hmm.get(buf)
         if out is None:
-            out = tuple(self._finalseg.cut(buf))
-            if len(self._hmm) >= _CACHE_LIMIT:
-                self._hmm.clear()
-            self._hmm[buf] = out
+            out = self._hmm.put(buf, tuple(hmm.cut(buf)))
         return out
 
     def _flush(self, buf: str, out: list) -> None:
@@ -138,19 +189,21 @@ class FastCutter:
         append = out.append
         n = len(s)
         x = 0
-        buf = ""
+        start = -1  # where the current run of single characters began (jieba's buf)
         while x < n:
             y = nxt[x] + 1
             if y - x == 1:
-                buf += s[x]
+                if start < 0:
+                    start = x
             else:
-                if buf:
-                    self._flush(buf, out)
-                    buf = ""
+                if start >= 0:
+                    # slicing once instead of growing a string keeps long runs linear
+                    self._flush(s[start:x], out)
+                    start = -1
                 append(s[x:y])
             x = y
-        if buf:
-            self._flush(buf, out)
+        if start >= 0:
+            self._flush(s[start:], out)
 
     def _cut_dag_no_hmm(self, s: str, out: list) -> None:
         nxt = self._route(s)
@@ -158,20 +211,20 @@ class FastCutter:
         re_eng = self._re_eng
         n = len(s)
         x = 0
-        buf = ""
+        start = -1  # a run of single ASCII letters/digits, joined as jieba joins them
         while x < n:
             y = nxt[x] + 1
-            word = s[x:y]
-            if y - x == 1 and re_eng.match(word):
-                buf += word
+            if y - x == 1 and re_eng.match(s[x]):
+                if start < 0:
+                    start = x
             else:
-                if buf:
-                    append(buf)
-                    buf = ""
-                append(word)
+                if start >= 0:
+                    append(s[start:x])
+                    start = -1
+                append(s[x:y])
             x = y
-        if buf:
-            append(buf)
+        if start >= 0:
+            append(s[start:])
 
     def cut(self, text: str, HMM: bool = True) -> list:
         """Tokens of ``text``, equal to ``jb.lcut(text, HMM=HMM)``.
@@ -188,14 +241,12 @@ class FastCutter:
 
         Example
         -------
-        >>> import jieba
-        >>> FastCutter(jieba.Tokenizer()).cut("2024年 推进", HMM=False)
+        >>> from rolnlp.text.backend import stock_jieba
+        >>> FastCutter(stock_jieba()).cut("2024年 推进", HMM=False)
         ['2024', '年', ' ', '推进']
         """
         if len(self._finalseg.Force_Split_Words) != self._n_force:
-            self._hmm.clear()
-            self._blocks.clear()
-            self._logp.clear()  # del_word sets a frequency to 0
+            self.clear()  # del_word sets a frequency to 0
             self._n_force = len(self._finalseg.Force_Split_Words)
         out: list = []
         blocks = self._blocks
@@ -213,10 +264,7 @@ class FastCutter:
                 if toks is None:
                     tmp: list = []
                     cut_block(blk, tmp)
-                    toks = tuple(tmp)
-                    if len(blocks) >= _CACHE_LIMIT:
-                        blocks.clear()
-                    blocks[key] = toks
+                    toks = blocks.put(key, tuple(tmp))
                 out.extend(toks)
             else:
                 for x in re_skip.split(blk):

@@ -1,7 +1,7 @@
 """The shipped rule-of-law lexicon and stopword list.
 
 ``data/lexicon.txt`` is a jieba user dictionary (``term freq tag`` per line,
-UTF-8, no comments, so jieba's own ``load_userdict`` reads it too).  Its terms
+UTF-8, no comments), read exactly as jieba's own ``load_userdict`` reads it.  Its terms
 were mined from the corpus with :func:`rolnlp.text.mine.mine_terms` (frequency,
 min-split PMI, boundary entropy, codebook cues), reviewed by hand, and each
 frequency was set with :func:`rolnlp.text.mine.tune_frequencies` so that jieba
@@ -24,6 +24,8 @@ import functools
 import os
 from pathlib import Path
 
+from .._caches import register_cache
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LEXICON_PATH = DATA_DIR / "lexicon.txt"
 STOPWORDS_PATH = DATA_DIR / "stopwords.txt"
@@ -34,38 +36,32 @@ def _read_lines(path: Path) -> list[str]:
 
 
 @functools.lru_cache(maxsize=8)
-def _lexicon_cached(path: str) -> tuple[tuple[str, int, str], ...]:
-    entries = []
-    for lineno, line in enumerate(_read_lines(Path(path)), 1):
-        if not line or line.startswith("#"):
-            continue
-        parts = line.split()
-        if len(parts) > 3:
-            raise ValueError(f"{path}:{lineno}: expected 'term [freq] [tag]', got {line!r}")
-        term = parts[0]
-        freq = int(parts[1]) if len(parts) > 1 else 0
-        tag = parts[2] if len(parts) > 2 else ""
-        entries.append((term, freq, tag))
-    return tuple(entries)
+def _lexicon_cached(path: str) -> tuple:
+    from .backend import parse_userdict
+
+    return tuple(parse_userdict(path))
 
 
-def load_lexicon(path: str | os.PathLike | None = None) -> list[tuple[str, int, str]]:
-    """Read a jieba-format user dictionary.
+def load_lexicon(path: str | os.PathLike | None = None) -> list[tuple[str, int | None, str | None]]:
+    """Read a jieba-format user dictionary exactly as jieba's ``load_userdict`` does.
 
     Parameters
     ----------
     path : str or path-like, optional
-        Dictionary file; default: the shipped rule-of-law lexicon.
+        Dictionary file (UTF-8, ``word [freq] [tag]`` per line); default: the
+        shipped rule-of-law lexicon.
 
     Returns
     -------
     list of (term, freq, tag)
-        ``freq`` is 0 and ``tag`` is ``""`` where a line omits them.
+        ``freq`` is ``None`` where a line omits it (jieba then suggests a
+        frequency that keeps the term whole; ``0`` forces a split), ``tag`` is
+        ``None`` where a line omits it.
 
     Raises
     ------
     ValueError
-        On a malformed line.
+        If the file is not UTF-8.
 
     Example
     -------
@@ -98,3 +94,11 @@ def load_stopwords(path: str | os.PathLike | None = None) -> frozenset[str]:
     True
     """
     return _stopwords_cached(str(Path(path or STOPWORDS_PATH).resolve()))
+
+
+def _clear() -> None:
+    _lexicon_cached.cache_clear()
+    _stopwords_cached.cache_clear()
+
+
+register_cache("text.lexicon_files", _clear)

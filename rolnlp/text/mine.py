@@ -30,29 +30,16 @@ from __future__ import annotations
 import logging
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from typing import Iterable
+
+from ..reading.clean import to_simplified
+from .backend import stock_jieba
 
 logger = logging.getLogger(__name__)
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _STOP_EDGE = frozenset("的了和与及或在是对为把被将等中")  # a term rarely starts/ends with these
-
-_t2s = None
-_t2s_lock = threading.Lock()
-
-
-def _to_simplified(text: str) -> str:
-    """Convert traditional script to simplified (OpenCC t2s), converter built once."""
-    global _t2s
-    with _t2s_lock:
-        if _t2s is None:
-            import opencc  # only mining needs OpenCC
-
-            _t2s = opencc.OpenCC("t2s")
-    return _t2s.convert(text)
-
 
 def _entropy(counter: Counter, boundary: int) -> float:
     """Entropy in bits of the neighbour distribution; each text edge counts as a new neighbour."""
@@ -144,7 +131,7 @@ def mine_terms(
         if not isinstance(text, str):
             raise TypeError(f"texts[{i}] must be str, got {type(text).__name__}")
         if t2s:
-            text = _to_simplified(text)
+            text = to_simplified(text)
         runs.extend(_CJK_RUN.findall(text))
 
     # Apriori-style counting: an n-gram can reach min_freq only if its
@@ -216,13 +203,8 @@ def mine_terms(
                     else:
                         redge[g] += 1
 
-    import jieba  # stock dictionary, in a private instance: jieba's global state stays untouched
-
-    from .tokenizer import quiet_jieba
-
-    stock = jieba.Tokenizer()
-    with quiet_jieba():
-        stock.initialize()
+    # stock dictionary, in a private instance: jieba's global state stays untouched
+    stock = stock_jieba()
     rows = []
     for g, (c, pmi) in cand.items():
         le = _entropy(left[g], ledge[g])
@@ -316,16 +298,10 @@ def tune_frequencies(
     >>> rows[0][2]  # doctest: +SKIP
     []
     """
-    import jieba
-
-    from .tokenizer import quiet_jieba
-
     terms = list(dict.fromkeys(terms))
     texts = list(texts)
     frames = tuple(frames)
-    jb = jieba.Tokenizer()
-    with quiet_jieba():
-        jb.initialize()
+    jb = stock_jieba()
     log_total = math.log(jb.total)
 
     def split_prob(term: str) -> float:

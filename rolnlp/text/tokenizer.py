@@ -2,20 +2,13 @@
 
 Design notes
 ------------
-* jieba's global tokenizer (``jieba.dt``) is never touched.  A
-  :class:`Tokenizer` cuts with a private ``jieba.Tokenizer`` that carries the
-  lexicon.  Building one costs jieba's full dictionary load (~0.6 s, ~100 MB),
-  so Tokenizers with the *same dictionary configuration* (lexicon file and
-  extra words) share one instance per process; after initialisation jieba
-  only reads it, which makes sharing across Tokenizers and threads safe.
-  The instance is built lazily, on first use, under a lock; the finished
-  dictionary is cached on disk (:mod:`rolnlp.text.dictcache`, ~0.3 s to
-  load), and text is cut by :class:`~rolnlp.text.fastcut.FastCutter`, which
-  gives jieba's tokens with less interpreter work.
-* jieba announces "Building prefix dict ..." on its module logger
-  ``jieba.default_logger`` (with a stderr handler of its own).  While rolnlp
-  builds its instance that logger's level is raised to WARNING and restored
-  afterwards; handlers are not changed.
+* jieba's global tokenizer (``jieba.dt``) is never touched: a
+  :class:`Tokenizer` cuts with a private ``jieba.Tokenizer`` carrying the
+  lexicon, one per dictionary configuration and process, from
+  :mod:`rolnlp.text.backend` (which also reads user dictionaries exactly as
+  jieba does and caches the finished dictionary on disk).  Text is cut by
+  :class:`~rolnlp.text.fastcut.FastCutter`, which gives jieba's tokens with
+  less interpreter work and in linear time on any input.
 * Quoted slogans (“三书同达”, "放管服", 「一件事」, 『...』) of at most
   ``max_quote`` CJK characters become one token, quotes dropped, inner
   punctuation and spaces removed (“双随机、一公开” -> ``双随机一公开``).
@@ -34,7 +27,6 @@ Example
 """
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -43,9 +35,10 @@ import threading
 from pathlib import Path
 from typing import Iterable
 
-from . import dictcache
+from .._caches import register_cache
+from . import backend
 from .fastcut import FastCutter
-from .lexicon import LEXICON_PATH, load_lexicon, load_stopwords
+from .lexicon import LEXICON_PATH, load_stopwords
 
 logger = logging.getLogger(__name__)
 
@@ -65,77 +58,7 @@ _NUMBER = re.compile(r"(?:[0-9]+(?:[.,:/\-][0-9]+)*[%‰]?|[〇零一二三四�
 _ASCII_UPPER = re.compile(r"[A-Z]")
 
 _CACHE_LIMIT = 500_000  # distinct token strings remembered per Tokenizer
-
-_jieba_lock = threading.Lock()
-_jieba_instances: dict = {}
-_cutters: dict = {}  # same keys: a FastCutter over each instance
-_log_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def quiet_jieba():
-    """Silence jieba's initialisation messages for the duration of the block.
-
-    Raises ``jieba.default_logger`` to WARNING and restores its previous level
-    on exit; handlers are left alone.
-
-    Example
-    -------
-    >>> import jieba
-    >>> with quiet_jieba():
-    ...     jieba.Tokenizer().initialize()
-    """
-    import jieba
-
-    with _log_lock:
-        jl = jieba.default_logger
-        old = jl.level
-        jl.setLevel(logging.WARNING)
-        try:
-            yield
-        finally:
-            jl.setLevel(old)
-
-
-def _jieba_for(key: tuple):
-    """Return the initialised jieba.Tokenizer for a dictionary configuration (built once)."""
-    inst = _jieba_instances.get(key)
-    if inst is not None:
-        return inst
-    with _jieba_lock:
-        inst = _jieba_instances.get(key)
-        if inst is None:
-            import jieba
-
-            lexicon_path, words = key
-            inst = jieba.Tokenizer()
-            entries = load_lexicon(lexicon_path) if lexicon_path else []
-            # the finished dictionary loads ~3x faster from rolnlp's cache than
-            # jieba's own marshal file plus one add_word per lexicon term
-            cache_key = dictcache.cache_key(lexicon_path, words)
-            cached = dictcache.load(cache_key)
-            if cached is not None:
-                inst.FREQ, inst.total = cached
-                inst.initialized = True
-                for term, _freq, tag in entries:
-                    if tag:
-                        inst.user_word_tag_tab[term] = tag
-                for term in [e[0] for e in entries] + list(words):
-                    if inst.FREQ.get(term) == 0:  # what add_word(term, 0) would do
-                        jieba.finalseg.add_force_split(term)
-            else:
-                with quiet_jieba():
-                    inst.initialize()
-                for term, freq, tag in entries:
-                    inst.add_word(term, freq or None, tag or None)
-                for term in words:
-                    inst.add_word(term)
-                dictcache.save(cache_key, inst.FREQ, inst.total)
-            _cutters[key] = FastCutter(inst)
-            _jieba_instances[key] = inst
-            logger.debug("jieba instance built: %d lexicon terms, %d extra words",
-                         len(entries), len(words))
-    return inst
+_MAX_CACHED_TOKEN = 64  # longer tokens are one-offs (a run of letters, a garbled line)
 
 
 def _set_summary(words: frozenset) -> str:
@@ -275,21 +198,18 @@ class Tokenizer:
         self.__dict__.update(state)
         self._setup()
 
-    def _get_jieba(self):
-        jb = self._jieba
-        if jb is None:
-            with self._init_lock:
-                if self._jieba is None:
-                    self._jieba = _jieba_for((self._lexicon_path, self._words))
-                jb = self._jieba
-        return jb
-
     def _get_cutter(self) -> FastCutter:
         cutter = self._cutter
         if cutter is None:
-            self._get_jieba()
-            cutter = self._cutter = _cutters[(self._lexicon_path, self._words)]
+            with self._init_lock:
+                if self._cutter is None:
+                    self._jieba, self._cutter = backend.instance(self._lexicon_path, self._words)
+                cutter = self._cutter
         return cutter
+
+    def _get_jieba(self):
+        self._get_cutter()
+        return self._jieba
 
     def warm_up(self) -> "Tokenizer":
         """Load the jieba dictionary now instead of on the first call.
@@ -303,7 +223,7 @@ class Tokenizer:
         -------
         >>> tok = Tokenizer().warm_up()
         """
-        self._get_jieba()
+        self._get_cutter()
         return self
 
     # -- token filter ----------------------------------------------------------
@@ -330,7 +250,7 @@ class Tokenizer:
                 t = cache[tok]
             except KeyError:
                 t = self._convert(tok)
-                if len(cache) < _CACHE_LIMIT:
+                if len(cache) < _CACHE_LIMIT and len(tok) <= _MAX_CACHED_TOKEN:
                     cache[tok] = t
             if t is not None:
                 append(t)
@@ -516,3 +436,13 @@ def tokenize(text: str, **options) -> list[str]:
 
 
 _by_options: dict = {}
+
+
+def _clear_defaults() -> None:
+    global _default
+    with _default_lock:
+        _default = None
+    _by_options.clear()
+
+
+register_cache("text.default_tokenizers", _clear_defaults)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 
-from ._common import CLIError, add_quiet_option
+from ._common import CLIError
 
 
 def n_topics_arg(value):
@@ -34,7 +34,6 @@ def add_common(p):
                    help="steer topics towards the codebook categories (default: none)")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="processes for tokenizing and classifying (default: 1)")
-    add_quiet_option(p)
 
 
 def check_dirs(args):
@@ -52,16 +51,17 @@ def check_dirs(args):
 
 
 def prepare(args):
-    """Check the directories, quiet the log if asked, and return the seed words option."""
+    """Check the directories and return the seed words option."""
     check_dirs(args)
-    quiet_logging(args)
     return None if args.seed_words == "none" else args.seed_words
 
 
 def quiet_logging(args):
+    """Silence rolnlp's log below errors when ``--quiet`` was given (the main
+    command does this already; kept for subcommands that call it)."""
     import logging
 
-    if args.quiet:
+    if getattr(args, "quiet", False):
         logging.getLogger("rolnlp").setLevel(logging.ERROR)
 
 

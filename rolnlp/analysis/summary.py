@@ -293,13 +293,15 @@ def analysis_summary(path, reports, df, tm, profiles, dist, reuse, paths, *, nam
                        "Share of paragraphs per category in each report."))
     prof_year = profiles.get("year")
     if prof_year is not None and len(prof_year):
-        year_tbl = prof_year.pivot_table(index="year", columns="category",
+        # categories down, years across: years are few, so the table stays narrow
+        year_tbl = prof_year.pivot_table(index="category", columns="year",
                                          values="paragraph_share", fill_value=0.0,
                                          sort=True)
-        year_tbl = year_tbl.reindex(columns=[c for c in dict.fromkeys(prof_year["category"])])
+        year_tbl = year_tbl.reindex(index=list(dict.fromkeys(prof_year["category"])))
+        year_tbl.columns = [str(int(y)) for y in year_tbl.columns]
         blocks.append(("table", year_tbl.reset_index(),
                        "Share of paragraphs per category by report year.",
-                       {"code_columns": True}))
+                       {"codes": ["category"]}))
         if "fig_category_by_year" in paths:
             blocks.append(("figure", paths["fig_category_by_year"],
                            "Share of paragraphs per category by report year."))
@@ -326,9 +328,15 @@ def analysis_summary(path, reports, df, tm, profiles, dist, reuse, paths, *, nam
     if len(dist):
         top_dist = dist.groupby("report_id", sort=False).head(8)
         top_dist = top_dist[top_dist["report_id"].isin(_first(dist["report_id"], 30))]
-        blocks.append(("table", top_dist, "Terms each report uses more than the others "
-                                          "(weighted log-odds, z > 1.96 is notable; first 30 "
-                                          "reports, 8 terms each).",
+        terms: dict = {}
+        for r, t, z in zip(top_dist["report_id"], top_dist["term"], top_dist["z"]):
+            terms.setdefault(r, []).append(f"{t} ({z:.1f})")
+        compact = pd.DataFrame({"report_id": list(terms),
+                                "terms (z)": [" · ".join(v) for v in terms.values()]})
+        blocks.append(("table", compact, "Terms each report uses more than the others, "
+                                         "with their z-score (weighted log-odds; z > 1.96 is "
+                                         "notable; first 30 reports, 8 terms each; all in "
+                                         "distinctive_terms.csv).",
                        {"names": rid, "headers": {"report_id": "report"}}))
     else:
         blocks.append(("note", "No distinctive terms: comparing vocabularies needs at least "

@@ -78,16 +78,21 @@ def spreadsheet_safe(df):
 
     Example
     -------
-    >>> import pandas as pd
     >>> spreadsheet_safe(pd.DataFrame({"text": ["=1+1", "依法行政"]}))["text"].tolist()
     ["'=1+1", '依法行政']
     """
+    import pandas as pd
+    from pandas.api import types
+
     out = df.copy()
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = [";".join(map(str, v)) if isinstance(v, (list, tuple)) else v
-                        for v in out[col]]
-            out[col] = [_neutral(v) for v in out[col]]
+        dtype = out[col].dtype
+        if types.is_numeric_dtype(dtype) or types.is_bool_dtype(dtype) or \
+                types.is_datetime64_any_dtype(dtype):
+            continue
+        values = [";".join(map(str, v)) if isinstance(v, (list, tuple)) else _neutral(v)
+                  for v in out[col]]
+        out[col] = pd.Series(values, index=out.index, dtype=object)
     out.columns = [_neutral(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
@@ -292,6 +297,38 @@ def read_manifest(directory) -> list[str]:
         if ".." in parts or "" in parts or rel in (MANIFEST_NAME, LOCK_NAME):
             continue
         out.append("/".join(parts))
+    return out
+
+
+def with_safe_ids(reports: Iterable) -> list:
+    """``reports`` with ids that can be written as UTF-8.
+
+    A report read from a file whose name is not UTF-8 (GBK bytes from a
+    Windows archive) has lone surrogates in its id; such a report is replaced
+    by a shallow copy whose id shows U+FFFD instead (made unique with ``~2``,
+    ``~3`` when two ids then coincide).  Other reports are passed through, and
+    the caller's objects are never changed.
+
+    Example
+    -------
+    >>> [r.id for r in with_safe_ids(corpus.reports)]  # doctest: +SKIP
+    """
+    import copy
+
+    reports = list(reports)
+    taken = {getattr(r, "id", None) for r in reports}
+    out = []
+    for r in reports:
+        rid = getattr(r, "id", None)
+        if isinstance(rid, str) and _SURROGATES.search(rid):
+            new, n = safe_text(rid), 1
+            while new in taken:
+                n += 1
+                new = f"{safe_text(rid)}~{n}"
+            taken.add(new)
+            r = copy.copy(r)
+            r.id = new
+        out.append(r)
     return out
 
 

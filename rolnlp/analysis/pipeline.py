@@ -89,9 +89,10 @@ def mine_topics(source, out_dir, *, n_topics="auto", random_state=0, progress=Tr
     -------
     >>> tm, paths = mine_topics("corpus/", "out/")  # doctest: +SKIP
     """
-    from .outputs import OutputDir
+    from .outputs import OutputDir, with_safe_ids
 
-    reports = reports if reports is not None else as_reports(source, progress=progress)
+    reports = with_safe_ids(reports if reports is not None
+                            else as_reports(source, progress=progress))
     if not reports:
         raise ReportError(f"no reports found in {source}")
     if isinstance(out_dir, OutputDir):
@@ -241,7 +242,9 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
 
     try:
         stage("read")
-        reports = as_reports(source)
+        from .outputs import with_safe_ids
+
+        reports = with_safe_ids(as_reports(source))
         if not reports:
             raise ReportError(f"no reports found in {source}")
         df = _paragraph_table(reports)

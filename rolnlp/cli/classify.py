@@ -58,11 +58,12 @@ def _reports(path):
 def run(args):
     from tqdm.auto import tqdm
 
+    from ..analysis.outputs import with_safe_ids
     from ..classification.api import classify_report, resolve_model
 
     if args.threshold is not None and not 0 <= args.threshold <= 1:
         raise CLIError("--threshold must be within [0, 1]")
-    reports = _reports(args.path)
+    reports = with_safe_ids(_reports(args.path))
     model = resolve_model(args.model)
     rows = []
     for report in tqdm(reports, desc="classify", disable=args.quiet or len(reports) < 2):

@@ -57,6 +57,9 @@ def run(args):
         raise CLIError(f"cannot read {shown}: {msg}{hint}") from None
     except LookupError as e:
         raise CLIError(str(e)) from None
+    from ..analysis.outputs import with_safe_ids
+
+    report = with_safe_ids([report])[0]
     fmt = "json" if args.json else args.format
     if fmt == "json":
         print_json(report.to_dict())

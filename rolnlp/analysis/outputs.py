@@ -25,9 +25,12 @@ import json
 import logging
 import os
 import re
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..errors import RolnlpError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +64,7 @@ def _neutral(value: Any) -> Any:
     return value
 
 
-def spreadsheet_safe(df):
+def spreadsheet_safe(df: "pd.DataFrame") -> "pd.DataFrame":
     """A copy of ``df`` whose text cells are safe to open in a spreadsheet.
 
     Text starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets
@@ -97,7 +100,7 @@ def spreadsheet_safe(df):
     return out
 
 
-def write_csv(df, path, *, formulas: bool = False):
+def write_csv(df: "pd.DataFrame", path: str | os.PathLike, *, formulas: bool = False) -> str | os.PathLike:
     """Write ``df`` as UTF-8 CSV atomically; returns ``path``.
 
     Parameters
@@ -270,7 +273,7 @@ class OutputDir:
             f.write("\n")
 
 
-def read_manifest(directory) -> list[str]:
+def read_manifest(directory: str | os.PathLike) -> list[str]:
     """Relative paths listed in ``directory``'s manifest (empty when there is none).
 
     Entries that would leave the directory (absolute, ``..``) are ignored, so a

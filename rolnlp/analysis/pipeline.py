@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from typing import Any
 
 from ..errors import LabelError, ReportError
 from ._units import as_reports, tokenize_texts
@@ -60,8 +61,11 @@ def _labels_for(df, labels, model, n_jobs):
     return out, out, [None] * len(out)
 
 
-def mine_topics(source, out_dir, *, n_topics="auto", random_state=0, progress=True,
-                n_jobs=1, seed_words=None, tokens=None, reports=None, model_dir=True):
+def mine_topics(source: str | os.PathLike | Any, out_dir: str | os.PathLike, *,
+                n_topics: int | str = "auto", random_state: int = 0, progress: bool = True,
+                n_jobs: int = 1, seed_words: dict | str | None = None,
+                tokens: list[list[str]] | None = None, reports: list | None = None,
+                model_dir: bool = True) -> tuple[Any, dict[str, str]]:
     """Fit a :class:`TopicModel` and write its tables and figures to ``out_dir``.
 
     Parameters
@@ -165,8 +169,11 @@ def _report_rows(reports):
                         columns=["report_id", "region", "year"])
 
 
-def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, progress=True,
-            n_jobs=1, model=None, labels=None, seed_words=None, reuse_threshold=0.8):
+def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.PathLike, *,
+            n_topics: int | str = "auto", random_state: int = 0, progress: bool = True,
+            n_jobs: int = 1, model: Any = None, labels: Any = None,
+            seed_words: dict | str | None = None,
+            reuse_threshold: float = 0.8) -> dict[str, str]:
     """Read, classify, mine topics and compare reports; write tables, figures and
     an HTML summary.
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import shutil
 import subprocess
 import warnings
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +51,7 @@ def _is_sans(name):
     return not any(bad in low for bad in _NOT_SANS)
 
 
-def choose_cjk_font(families, zh_families=()):
+def choose_cjk_font(families: Iterable[str], zh_families: Iterable[str] = ()) -> str | None:
     """Pick the family to draw Chinese with from ``families`` (the fonts
     matplotlib can use), or ``None``.
 
@@ -93,7 +99,7 @@ def _fc_families():
 
 
 @functools.lru_cache(maxsize=1)
-def cjk_font():
+def cjk_font() -> str | None:
     """Name of the installed sans-serif font family figures use for Chinese, or ``None``.
 
     Chosen by :func:`choose_cjk_font` among the fonts matplotlib knows.
@@ -118,7 +124,7 @@ def cjk_font():
     return font
 
 
-def has_cjk(text):
+def has_cjk(text: Any) -> bool:
     """True when ``text`` has characters outside Latin-1 (needs a CJK font)."""
     return any(ord(ch) > 0x2FF for ch in str(text))
 
@@ -131,7 +137,7 @@ def _label(text, fallback):
     return text if (cjk_font() or not has_cjk(text)) else safe_text(str(fallback))
 
 
-def report_names(df, *, id_column="report_id"):
+def report_names(df: "pd.DataFrame", *, id_column: str = "report_id") -> dict:
     """Readable names for reports: region and year (``硚口区 2024``).
 
     Reports sharing a name are numbered (``硚口区 2024 #1``, ``#2``); a report
@@ -184,7 +190,7 @@ def report_names(df, *, id_column="report_id"):
     return out
 
 
-def topic_label(row):
+def topic_label(row: Mapping[str, Any]) -> str:
     """``T3 执法 行政 案件``: topic id and its top three terms (a row of
     ``TopicModel.get_topic_info()``)."""
     terms = str(row.get("top_terms") or "").split()[:3]
@@ -197,7 +203,7 @@ def _topic_labels(info):
     return [_label(topic_label(r), r.get("short_label") or f"T{r['topic']}") for r in rows]
 
 
-def topic_colors(n):
+def topic_colors(n: int) -> list[tuple[float, float, float, float]]:
     """``n`` distinct RGBA colours: ``tab10``/``tab20`` while they suffice, then
     evenly spaced hues, so no two topics ever share a colour.
 
@@ -235,7 +241,7 @@ def _apply_font(fig):
     return fig
 
 
-def save_figure(fig, path):
+def save_figure(fig: "Figure", path: str | os.PathLike) -> str | os.PathLike:
     """Write ``fig`` as PNG atomically, quietly (no missing-glyph warnings).
 
     Example
@@ -276,7 +282,9 @@ def _group_names(values, prefix, names=None):
             for i, v in enumerate(values)]
 
 
-def plot_category_heatmap(profile, by="report_id", value="paragraph_share", names=None):
+def plot_category_heatmap(profile: "pd.DataFrame", by: str = "report_id",
+                          value: str = "paragraph_share",
+                          names: Mapping | None = None) -> "Figure":
     """Heatmap of category shares: groups (rows) × codebook categories (columns).
 
     Parameters
@@ -318,7 +326,7 @@ def plot_category_heatmap(profile, by="report_id", value="paragraph_share", name
     return _apply_font(fig)
 
 
-def plot_topics(info):
+def plot_topics(info: "pd.DataFrame") -> "Figure":
     """Topic sizes (paragraphs whose top topic it is) as horizontal bars,
     labelled by topic id and top terms (ids and codes without a CJK font).
 
@@ -347,7 +355,7 @@ def plot_topics(info):
     return _apply_font(fig)
 
 
-def plot_coherence(sweep, chosen=None):
+def plot_coherence(sweep: "pd.DataFrame", chosen: int | None = None) -> "Figure":
     """Coherence per number of topics tried by the sweep; the chosen one marked.
 
     Parameters
@@ -377,7 +385,8 @@ def plot_coherence(sweep, chosen=None):
     return _apply_font(fig)
 
 
-def plot_topic_prevalence(per_class, by, info, names=None):
+def plot_topic_prevalence(per_class: "pd.DataFrame", by: str, info: "pd.DataFrame",
+                          names: Mapping | None = None) -> "Figure":
     """Heatmap of mean topic weight per group (rows) and topic (columns).
 
     Parameters
@@ -412,7 +421,7 @@ def plot_topic_prevalence(per_class, by, info, names=None):
     return _apply_font(fig)
 
 
-def plot_topics_over_time(over_time, info):
+def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "Figure":
     """Mean topic weight per report year, one line per topic.
 
     Years without any report leave a gap instead of a line across them, and
@@ -458,7 +467,7 @@ def plot_topics_over_time(over_time, info):
     return _apply_font(fig)
 
 
-def plot_similarity(sim, names=None):
+def plot_similarity(sim: "pd.DataFrame", names: Mapping | None = None) -> "Figure":
     """Heatmap of the report-by-report similarity matrix.
 
     The diagonal (each report with itself, always 1) is greyed out and the

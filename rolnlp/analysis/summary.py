@@ -196,7 +196,7 @@ def _href(rel: str) -> str:
     return quote(str(safe_text(rel)).replace(os.sep, "/"))
 
 
-def write_summary(path, title: str, blocks: Sequence[tuple]):
+def write_summary(path: str | os.PathLike, title: str, blocks: Sequence[tuple]) -> str | os.PathLike:
     """Write :func:`render_summary` output to ``path`` atomically; returns ``path``.
 
     Example
@@ -214,8 +214,9 @@ def _first(values: Iterable, n: int) -> list:
     return list(dict.fromkeys(values))[:n]
 
 
-def analysis_summary(path, reports, df, tm, profiles, dist, reuse, paths, *, names=None,
-                     out_dir=None):
+def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict, dist: Any,
+                     reuse: Any, paths: Mapping[str, str], *, names: Mapping | None = None,
+                     out_dir: str | None = None) -> str:
     """Write the summary page of :func:`rolnlp.analyze` to ``path``; returns ``path``.
 
     Parameters

@@ -1,6 +1,8 @@
 """``rolnlp analyze``: the whole analysis of a directory of reports."""
 from __future__ import annotations
 
+import argparse
+
 from ._analysis_args import add_common, friendly, prepare, print_paths
 
 HELP = "read, classify, mine topics and compare a directory of reports"
@@ -16,7 +18,7 @@ the similarity matrix, text-reuse pairs, PNG figures and summary.html
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("analyze", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     add_common(p)
@@ -25,7 +27,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..analysis.pipeline import analyze
 
     seeds = prepare(args)

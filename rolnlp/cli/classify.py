@@ -1,6 +1,7 @@
 """``rolnlp classify``: label every paragraph of a report (or a directory of reports)."""
 from __future__ import annotations
 
+import argparse
 import os
 
 from ._common import CLIError, add_format_option, render_rows
@@ -17,7 +18,7 @@ unreadable files are skipped with a warning.
 TABLE_COLUMNS = ["report_id", "index", "section", "label", "confidence", "text"]
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("classify", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     p.add_argument("path", metavar="FILE|DIR", help="a report file, or a directory of reports")
@@ -55,7 +56,7 @@ def _reports(path):
                        "--encoding ENC', or save it as UTF-8)") from None
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from tqdm.auto import tqdm
 
     from ..analysis.outputs import with_safe_ids

@@ -1,6 +1,8 @@
 """``rolnlp evaluate``: score a model on labelled paragraphs."""
 from __future__ import annotations
 
+import argparse
+
 from ._common import CLIError, add_format_option, print_json, render_rows
 
 HELP = "score a model on labelled paragraphs (accuracy, macro-F1, per class)"
@@ -13,7 +15,7 @@ table and the confusion matrix; table, csv and jsonl print the per-class rows.
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("evaluate", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     p.add_argument("labels", metavar="LABELS", help="labelled data file (text + primary/label)")
@@ -23,7 +25,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..classification.api import resolve_model
     from ..classification.data import load_labelled
     from ..classification.evaluation import evaluate

@@ -1,6 +1,7 @@
 """``rolnlp read``: metadata and outline of one report."""
 from __future__ import annotations
 
+import argparse
 import os
 
 from ._common import CLIError, add_format_option, print_json, render_rows
@@ -20,7 +21,7 @@ jsonl print one row per unit (the paragraph table of Report.to_dataframe()).
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("read", help=HELP, description=HELP.capitalize() + ".", epilog=EPILOG)
     p.add_argument("file", help="a report file (.txt or .html; UTF-8, GBK/GB18030 or Big5)")
     add_format_option(p)
@@ -30,7 +31,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..errors import ReportError
     from ..reading import read_report
 

@@ -6,6 +6,7 @@ figures are comparable with the model card.
 """
 from __future__ import annotations
 
+import argparse
 import functools
 import json
 from typing import Any
@@ -47,7 +48,7 @@ def _describe(cfg: dict) -> str:
     return f"{cfg['features']} features, {cfg['model']}, C={cfg['C']}"
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     cfg = shipped_config()
     p = sub.add_parser("train", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG.format(chosen=_describe(cfg)))
@@ -64,7 +65,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..classification.api import train
 
     if args.C <= 0:

@@ -201,3 +201,12 @@ def test_gbk_file_names_are_read_and_written_everywhere(tmp_path, capsys):
     assert doc["paragraphs"]
     assert main(["read", os.fsdecode(gbk_name)]) == 0
     assert main(["read", os.fsdecode(gbk_name), "--format", "csv"]) == 0
+
+
+def test_unreadable_files_are_counted_and_listed_in_the_summary(two_reports, tmp_path):
+    (two_reports / "broken.txt").write_bytes(bytes(range(128, 256)) * 20)
+    out = tmp_path / "out"
+    analyze(two_reports, out, n_topics=2, progress=False, labels=keyword_labels)
+    page = (out / "summary.html").read_text("utf-8")
+    assert "<dt>files that could not be read</dt><dd>1</dd>" in page
+    assert "broken.txt" in page

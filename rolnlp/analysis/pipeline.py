@@ -251,7 +251,15 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         stage("read")
         from .outputs import with_safe_ids
 
-        reports = with_safe_ids(as_reports(source))
+        if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+            from ..corpus import read_corpus
+
+            corpus = read_corpus(source, progress=False)
+            reports, unreadable = list(corpus.reports), list(corpus.errors)
+        else:
+            reports = as_reports(source)
+            unreadable = list(getattr(source, "errors", None) or [])
+        reports = with_safe_ids(reports)
         if not reports:
             raise ReportError(f"no reports found in {source}")
         df = _paragraph_table(reports)
@@ -324,7 +332,8 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         from .summary import analysis_summary
 
         put("summary", analysis_summary(f("summary.html"), reports, df, tm, profiles, dist,
-                                        reuse, paths, names=names, out_dir=out.path))
+                                        reuse, paths, names=names, out_dir=out.path,
+                                        unreadable=unreadable))
         bar.update()
     finally:
         bar.close()

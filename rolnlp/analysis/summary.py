@@ -216,7 +216,7 @@ def _first(values: Iterable, n: int) -> list:
 
 def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict, dist: Any,
                      reuse: Any, paths: Mapping[str, str], *, names: Mapping | None = None,
-                     out_dir: str | None = None) -> str:
+                     out_dir: str | None = None, unreadable: list | None = None) -> str:
     """Write the summary page of :func:`rolnlp.analyze` to ``path``; returns ``path``.
 
     Parameters
@@ -238,6 +238,8 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
         Display name per report id (:func:`rolnlp.analysis.plots.report_names`).
     out_dir : str, optional
         The output directory (links are relative to it).
+    unreadable : list of (path, message), optional
+        Files that could not be read (``Corpus.errors``): counted and listed.
 
     Returns
     -------
@@ -259,7 +261,8 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
              "years": f"{years[0]}–{years[-1]}" if years else "unknown",
              "regions": len(regions), "topics": tm.n_topics_,
              "reused sentence pairs": len(reuse.pairs),
-             "boilerplate sentences": len(reuse.boilerplate)}
+             "boilerplate sentences": len(reuse.boilerplate),
+             "files that could not be read": len(unreadable or [])}
     rid = {"report_id": names}
 
     overall = (df.groupby("label").size().reindex(CATEGORY_CODES, fill_value=0)
@@ -280,6 +283,11 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
                                            "paragraphs", "chars") if c in reports_tbl]]
 
     blocks: list = [("facts", facts), ("h2", "Reports")]
+    if unreadable:
+        bad = pd.DataFrame([(safe_text(str(p)), safe_text(str(m))) for p, m in unreadable],
+                           columns=["file", "why it could not be read"])
+        blocks.append(("table", bad, f"{len(bad)} file(s) could not be read and are left "
+                                     "out of every table and figure below."))
     blocks.append(("table", reports_tbl.head(200),
                    "One row per report (first 200; all in paragraphs.csv). "
                    "Hover a name for its report id.",

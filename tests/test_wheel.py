@@ -85,7 +85,11 @@ def installed(tmp_path_factory):
     # that directory's .pth files (so an editable rolnlp there stays invisible)
     fresh_site = _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                       cwd=base, env=env).stdout.strip()
-    outer = [p for p in site.getsitepackages() if os.path.isdir(p)]
+    # (every site-packages directory this interpreter sees, but never the clone)
+    outer = [p for p in dict.fromkeys([*site.getsitepackages(), *sys.path])
+             if p and os.path.isdir(p)
+             and os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages")
+             and not pathlib.Path(p).resolve().is_relative_to(ROOT)]
     pathlib.Path(fresh_site, "zz_test_dependencies.pth").write_text(
         "".join(p + "\n" for p in outer), "utf-8")
     work = base / "elsewhere"

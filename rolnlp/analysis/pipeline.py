@@ -206,7 +206,15 @@ def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.Path
     -------
     dict
         ``{name: path}`` of every file written (CSV tables, PNG figures,
-        ``summary`` → ``summary.html``, ``topic_model`` directory).
+        ``summary`` → ``summary.html``, ``topic_model`` directory).  The
+        same files are listed in ``out_dir/.rolnlp-manifest.json``; files an
+        earlier run listed there and this run did not write are removed.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be written (read-only, full) or another run is
+        writing to it (``out_dir/.rolnlp.lock``).
 
     Example
     -------

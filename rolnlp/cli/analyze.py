@@ -14,7 +14,11 @@ EPILOG = """examples:
 writes paragraphs.csv (one row per paragraph with its category and topic),
 category profiles per report/region/year, topic tables, distinctive terms,
 the similarity matrix, text-reuse pairs, PNG figures and summary.html
-(open it in a browser; it works offline).
+(open it in a browser; it works offline).  OUT/.rolnlp-manifest.json lists
+the files written: a rerun removes its own outputs that are no longer
+produced and leaves every other file alone.  A second run into the same OUT
+is refused while one is writing.  CSV cells starting with = + - @ get a
+leading ' so spreadsheets do not run them as formulas.
 """
 
 

@@ -45,8 +45,12 @@ def test_train_writes_a_loadable_model(model_dir):
 def test_classify_formats(model_dir, report_dir, capsys):
     assert main(["classify", str(report_dir), "--model", str(model_dir), "--format", "json",
                  "--quiet"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = json.loads(capsys.readouterr().out)  # one document
     assert {r["report_id"] for r in rows} == {"a", "b"}
+    assert all(isinstance(r["labels"], list) and isinstance(r["evidence"], list) for r in rows)
+    assert main(["classify", str(report_dir), "--model", str(model_dir), "--format", "jsonl",
+                 "--quiet"]) == 0
+    assert [json.loads(line) for line in capsys.readouterr().out.splitlines()] == rows
     assert all(r["label"] in r["labels"] and 0 <= r["confidence"] <= 1 for r in rows)
     assert main(["classify", str(report_dir / "a.txt"), "--model", str(model_dir),
                  "--format", "csv", "--quiet"]) == 0

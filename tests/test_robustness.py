@@ -352,7 +352,7 @@ def test_cli_read(name, cli_dir, capsys):
 @pytest.mark.parametrize("name", ["empty.txt", "random.txt", "big5.txt", "page.html",
                                   "mojibake.txt", "long-line.txt"])
 def test_cli_classify(name, cli_dir, capsys):
-    code = main(["classify", str(cli_dir / name), "--format", "json", "-q"])
+    code = main(["classify", str(cli_dir / name), "--format", "jsonl", "-q"])
     out, err = capsys.readouterr()
     if name == "random.txt":
         assert code == 2 and "error:" in err

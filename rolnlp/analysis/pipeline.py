@@ -2,8 +2,10 @@
 its topic part alone)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from typing import Any
 
 from ..errors import LabelError, ReportError
 from ._units import as_reports, tokenize_texts
@@ -15,11 +17,9 @@ STAGES = ("read", "classify", "tokenize", "topics", "compare", "reuse", "figures
 
 
 def _write_csv(df, path):
-    from .._io import atomic_write
+    from .outputs import write_csv
 
-    with atomic_write(path) as f:
-        df.to_csv(f, index=False)
-    return path
+    return write_csv(df, path)
 
 
 def _paragraph_table(reports):
@@ -61,8 +61,11 @@ def _labels_for(df, labels, model, n_jobs):
     return out, out, [None] * len(out)
 
 
-def mine_topics(source, out_dir, *, n_topics="auto", random_state=0, progress=True,
-                n_jobs=1, seed_words=None, tokens=None, reports=None, model_dir=True):
+def mine_topics(source: str | os.PathLike | Any, out_dir: str | os.PathLike, *,
+                n_topics: int | str = "auto", random_state: int = 0, progress: bool = True,
+                n_jobs: int = 1, seed_words: dict | str | None = None,
+                tokens: list[list[str]] | None = None, reports: list | None = None,
+                model_dir: bool = True) -> tuple[Any, dict[str, str]]:
     """Fit a :class:`TopicModel` and write its tables and figures to ``out_dir``.
 
     Parameters
@@ -90,38 +93,87 @@ def mine_topics(source, out_dir, *, n_topics="auto", random_state=0, progress=Tr
     -------
     >>> tm, paths = mine_topics("corpus/", "out/")  # doctest: +SKIP
     """
-    from .plots import save_figure
-    from .topics import TopicModel
+    from .outputs import OutputDir, with_safe_ids
 
-    reports = reports if reports is not None else as_reports(source, progress=progress)
+    reports = with_safe_ids(reports if reports is not None
+                            else as_reports(source, progress=progress))
     if not reports:
         raise ReportError(f"no reports found in {source}")
+    if isinstance(out_dir, OutputDir):
+        return _mine_topics(reports, out_dir, n_topics=n_topics, random_state=random_state,
+                            progress=progress, seed_words=seed_words, tokens=tokens,
+                            model_dir=model_dir)
+    with _output_dir(out_dir) as out:
+        return _mine_topics(reports, out, n_topics=n_topics, random_state=random_state,
+                            progress=progress, seed_words=seed_words, tokens=tokens,
+                            model_dir=model_dir)
+
+
+@contextlib.contextmanager
+def _output_dir(path):
+    """An :class:`OutputDir` whose write failures become one-line ``OutputError``."""
+    from .outputs import OutputDir, OutputError, describe_os_error
+
+    try:
+        with OutputDir(path) as out:
+            yield out
+    except OSError as e:
+        raise OutputError(describe_os_error(e, os.fspath(path))) from e
+
+
+def _mine_topics(reports, out, *, n_topics, random_state, progress, seed_words, tokens,
+                 model_dir, names=None):
+    from .plots import (plot_coherence, plot_topic_prevalence, plot_topics,
+                        plot_topics_over_time, report_names, save_figure)
+    from .topics import TopicModel
+
     tm = TopicModel(n_topics=n_topics, random_state=random_state, seed_words=seed_words,
                     progress=progress)
     tm.fit(reports, tokens=tokens)
-    out = {}
-    j = os.path.join
-    out["topic_info"] = _write_csv(tm.get_topic_info(), j(out_dir, "topic_info.csv"))
+    if names is None:
+        names = report_names(_report_rows(reports))
+    paths = {}
+
+    def put(key, path):
+        paths[key] = out.add(path)
+
+    f = out.file
+    info = tm.get_topic_info()
+    put("topic_info", _write_csv(info, f("topic_info.csv")))
     per_report = tm.topics_per_report()
-    out["topics_per_report"] = _write_csv(per_report, j(out_dir, "topics_per_report.csv"))
+    put("topics_per_report", _write_csv(per_report, f("topics_per_report.csv")))
     over_time = tm.topics_over_time()
-    out["topics_over_time"] = _write_csv(over_time, j(out_dir, "topics_over_time.csv"))
+    put("topics_over_time", _write_csv(over_time, f("topics_over_time.csv")))
     if tm.coherence_sweep_ is not None:
-        out["coherence_sweep"] = _write_csv(tm.coherence_sweep_,
-                                            j(out_dir, "coherence_sweep.csv"))
-        out["fig_coherence"] = save_figure(tm.visualize_coherence(), j(out_dir, "coherence.png"))
-    out["fig_topics"] = save_figure(tm.visualize_topics(), j(out_dir, "topics.png"))
-    out["fig_topics_per_report"] = save_figure(
-        tm.visualize_topics_per_class("report_id"), j(out_dir, "topics_per_report.png"))
-    out["fig_topics_over_time"] = save_figure(tm.visualize_topics_over_time(),
-                                              j(out_dir, "topics_over_time.png"))
+        put("coherence_sweep", _write_csv(tm.coherence_sweep_, f("coherence_sweep.csv")))
+        put("fig_coherence", save_figure(plot_coherence(tm.coherence_sweep_,
+                                                        chosen=tm.n_topics_),
+                                         f("coherence.png")))
+    put("fig_topics", save_figure(plot_topics(info), f("topics.png")))
+    put("fig_topics_per_report", save_figure(
+        plot_topic_prevalence(per_report, "report_id", info, names=names),
+        f("topics_per_report.png")))
+    put("fig_topics_over_time", save_figure(plot_topics_over_time(over_time, info),
+                                            f("topics_over_time.png")))
     if model_dir:
-        out["topic_model"] = tm.save(j(out_dir, "topic_model"))
-    return tm, out
+        put("topic_model", tm.save(f("topic_model")))
+    return tm, paths
 
 
-def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, progress=True,
-            n_jobs=1, model=None, labels=None, seed_words=None, reuse_threshold=0.8):
+def _report_rows(reports):
+    """One row per report: ``report_id, region, year`` (for display names)."""
+    import pandas as pd
+
+    return pd.DataFrame([{"report_id": r.id, "region": r.metadata.region,
+                          "year": r.metadata.year} for r in reports],
+                        columns=["report_id", "region", "year"])
+
+
+def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.PathLike, *,
+            n_topics: int | str = "auto", random_state: int = 0, progress: bool = True,
+            n_jobs: int = 1, model: Any = None, labels: Any = None,
+            seed_words: dict | str | None = None,
+            reuse_threshold: float = 0.8) -> dict[str, str]:
     """Read, classify, mine topics and compare reports; write tables, figures and
     an HTML summary.
 
@@ -154,7 +206,15 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
     -------
     dict
         ``{name: path}`` of every file written (CSV tables, PNG figures,
-        ``summary`` → ``summary.html``, ``topic_model`` directory).
+        ``summary`` → ``summary.html``, ``topic_model`` directory).  The
+        same files are listed in ``out_dir/.rolnlp-manifest.json``; files an
+        earlier run listed there and this run did not write are removed.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be written (read-only, full) or another run is
+        writing to it (``out_dir/.rolnlp.lock``).
 
     Example
     -------
@@ -162,19 +222,33 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
     >>> paths["summary"]  # doctest: +SKIP
     'out/summary.html'
     """
-    from tqdm.auto import tqdm
-
-    from .distinctive import distinctive_terms
-    from .plots import (plot_category_heatmap, plot_similarity, save_figure)
-    from .profile import category_profile
-    from .reuse import find_reuse, similarity_matrix
-
     out_dir = os.fspath(out_dir)
     if isinstance(directory_or_corpus, (str, os.PathLike)) and \
             os.path.abspath(directory_or_corpus) == os.path.abspath(out_dir):
         raise ValueError("out_dir must differ from the input directory")
-    j = os.path.join
+    # the lock is taken first, so an unwritable or busy --out fails before any work
+    with _output_dir(out_dir) as out:
+        return _analyze(directory_or_corpus, out, n_topics=n_topics,
+                        random_state=random_state, progress=progress, n_jobs=n_jobs,
+                        model=model, labels=labels, seed_words=seed_words,
+                        reuse_threshold=reuse_threshold)
+
+
+def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, labels,
+             seed_words, reuse_threshold):
+    from tqdm.auto import tqdm
+
+    from .distinctive import distinctive_terms
+    from .plots import plot_category_heatmap, plot_similarity, report_names, save_figure
+    from .profile import category_profile
+    from .reuse import find_reuse, similarity_matrix
+
+    f = out.file
     paths = {}
+
+    def put(key, path):
+        paths[key] = out.add(path)
+
     bar = tqdm(total=len(STAGES), desc="analyze", disable=not progress, unit="stage")
 
     def stage(name):
@@ -183,12 +257,23 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
 
     try:
         stage("read")
-        reports = as_reports(directory_or_corpus)
+        from .outputs import with_safe_ids
+
+        if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+            from ..corpus import read_corpus
+
+            corpus = read_corpus(source, progress=False)
+            reports, unreadable = list(corpus.reports), list(corpus.errors)
+        else:
+            reports = as_reports(source)
+            unreadable = list(getattr(source, "errors", None) or [])
+        reports = with_safe_ids(reports)
         if not reports:
-            raise ReportError(f"no reports found in {directory_or_corpus}")
+            raise ReportError(f"no reports found in {source}")
         df = _paragraph_table(reports)
         if len(df) == 0:
             raise ReportError("the reports have no paragraphs")
+        names = report_names(_report_rows(reports))
         bar.update()
 
         stage("classify")
@@ -200,15 +285,16 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
         bar.update()
 
         stage("topics")
-        tm, topic_paths = mine_topics(None, out_dir, n_topics=n_topics,
-                                      random_state=random_state, progress=False,
-                                      seed_words=seed_words, tokens=tokens, reports=reports)
+        tm, topic_paths = _mine_topics(reports, out, n_topics=n_topics,
+                                       random_state=random_state, progress=False,
+                                       seed_words=seed_words, tokens=tokens, model_dir=True,
+                                       names=names)
         paths.update(topic_paths)
         df["topic"] = tm.documents_["topic"].to_numpy()
         cols = [c for c in ("report_id", "region", "year", "level", "index", "section",
                             "heading", "start", "end", "label", "labels", "confidence",
                             "topic", "text") if c in df.columns]
-        paths["paragraphs"] = _write_csv(df[cols], j(out_dir, "paragraphs.csv"))
+        put("paragraphs", _write_csv(df[cols], f("paragraphs.csv")))
         bar.update()
 
         stage("compare")
@@ -217,105 +303,46 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
             prof = category_profile(df, by=by)
             profiles[by] = prof
             name = {"report_id": "report"}.get(by, by)
-            paths[f"profile_{name}"] = _write_csv(prof, j(out_dir, f"profile_{name}.csv"))
+            put(f"profile_{name}", _write_csv(prof, f(f"profile_{name}.csv")))
         dist = distinctive_terms(df, by="report_id", top=20, tokens=tokens)
-        paths["distinctive_terms"] = _write_csv(dist, j(out_dir, "distinctive_terms.csv"))
+        put("distinctive_terms", _write_csv(dist, f("distinctive_terms.csv")))
         if df["region"].notna().any():
             dreg = distinctive_terms(df, by="region", top=20, tokens=tokens)
-            paths["distinctive_terms_region"] = _write_csv(
-                dreg, j(out_dir, "distinctive_terms_region.csv"))
+            put("distinctive_terms_region", _write_csv(dreg, f("distinctive_terms_region.csv")))
         by_report = {}
         for rid, toks in zip(df["report_id"], tokens):
             by_report.setdefault(rid, []).extend(toks)
         for r in reports:
             by_report.setdefault(r.id, [])
         sim = similarity_matrix(reports, tokens=by_report)
-        paths["similarity"] = _write_csv(sim.reset_index(), j(out_dir, "similarity.csv"))
+        put("similarity", _write_csv(sim.reset_index(), f("similarity.csv")))
         bar.update()
 
         stage("reuse")
         reuse = find_reuse(reports, threshold=reuse_threshold)
-        paths["reuse_pairs"] = _write_csv(reuse.pairs, j(out_dir, "reuse_pairs.csv"))
-        paths["boilerplate"] = _write_csv(reuse.boilerplate, j(out_dir, "boilerplate.csv"))
+        put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
+        put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))
         bar.update()
 
         stage("figures")
-        paths["fig_category_heatmap"] = save_figure(
-            plot_category_heatmap(profiles["report_id"]), j(out_dir, "category_heatmap.png"))
+        put("fig_category_heatmap", save_figure(
+            plot_category_heatmap(profiles["report_id"], names=names),
+            f("category_heatmap.png")))
         if df["year"].notna().any():
-            paths["fig_category_by_year"] = save_figure(
-                plot_category_heatmap(profiles["year"], by="year"),
-                j(out_dir, "category_by_year.png"))
-        paths["fig_similarity"] = save_figure(plot_similarity(sim), j(out_dir, "similarity.png"))
+            put("fig_category_by_year", save_figure(
+                plot_category_heatmap(profiles["year"], by="year"), f("category_by_year.png")))
+        if len(sim) > 1:
+            put("fig_similarity", save_figure(plot_similarity(sim, names=names),
+                                              f("similarity.png")))
         bar.update()
 
         stage("summary")
-        paths["summary"] = _summary(j(out_dir, "summary.html"), reports, df, tm, profiles,
-                                    dist, reuse, paths)
+        from .summary import analysis_summary
+
+        put("summary", analysis_summary(f("summary.html"), reports, df, tm, profiles, dist,
+                                        reuse, paths, names=names, out_dir=out.path,
+                                        unreadable=unreadable))
         bar.update()
     finally:
         bar.close()
     return paths
-
-
-def _summary(path, reports, df, tm, profiles, dist, reuse, paths):
-    from ..codebook import CATEGORY_CODES
-    from .summary import write_summary
-
-    years = sorted({int(y) for y in df["year"].dropna()})
-    regions = sorted({str(r) for r in df["region"].dropna()})
-    facts = {"reports": len(reports), "paragraphs": len(df),
-             "years": f"{years[0]}–{years[-1]}" if years else "unknown",
-             "regions": len(regions), "topics": tm.n_topics_,
-             "reused sentence pairs": len(reuse.pairs),
-             "boilerplate sentences": len(reuse.boilerplate)}
-    overall = (df.groupby("label").size().reindex(CATEGORY_CODES, fill_value=0)
-               .rename("paragraphs").reset_index().rename(columns={"label": "category"}))
-    overall["share"] = overall["paragraphs"] / max(1, overall["paragraphs"].sum())
-    reports_tbl = (df.groupby("report_id", sort=False)
-                   .agg(region=("region", "first"), year=("year", "first"),
-                        paragraphs=("text", "size"), chars=("text", lambda s: s.str.len().sum()))
-                   .reset_index())
-    year_tbl = profiles["year"].pivot_table(index="year", columns="category",
-                                            values="paragraph_share", fill_value=0.0,
-                                            sort=True).reset_index() \
-        if len(profiles["year"]) else None
-    info = tm.get_topic_info()[[c for c in ("topic", "size", "label", "top_terms",
-                                           "category") if c in tm.get_topic_info()]]
-    top_dist = dist.groupby("report_id", sort=False).head(8)
-    top_dist = top_dist[top_dist["report_id"].isin(list(dict.fromkeys(
-        dist["report_id"]))[:30])]
-    pairs = reuse.pairs.sort_values("similarity", ascending=False, kind="stable").head(50)
-    blocks = [("facts", facts),
-              ("h2", "Reports"), ("table", reports_tbl.head(200),
-                                  "One row per report (first 200)."),
-              ("h2", "Categories"), ("table", overall, "Paragraphs per codebook category.")]
-    if "fig_category_heatmap" in paths:
-        blocks.append(("figure", paths["fig_category_heatmap"],
-                       "Share of paragraphs per category in each report."))
-    if year_tbl is not None:
-        blocks.append(("table", year_tbl, "Share of paragraphs per category by report year."))
-    if "fig_category_by_year" in paths:
-        blocks.append(("figure", paths["fig_category_by_year"],
-                       "Share of paragraphs per category by report year."))
-    blocks += [("h2", "Topics"), ("table", info, "Topics: size = paragraphs whose top "
-                                                 "topic it is.")]
-    for key, cap in (("fig_topics", "Topic sizes."),
-                     ("fig_coherence", "Coherence of the number of topics tried."),
-                     ("fig_topics_per_report", "Topic prevalence per report."),
-                     ("fig_topics_over_time", "Topic weight by report year.")):
-        if key in paths:
-            blocks.append(("figure", paths[key], cap))
-    blocks += [("h2", "Distinctive terms"),
-               ("table", top_dist, "Terms each report uses more than the others "
-                                   "(weighted log-odds, z > 1.96 is notable; first 30 "
-                                   "reports, 8 terms each)."),
-               ("h2", "Similarity and text reuse"),
-               ("figure", paths["fig_similarity"], "TF-IDF cosine similarity of reports."),
-               ("table", pairs, "Near-identical sentences shared by two reports "
-                                "(top 50; all in reuse_pairs.csv)."),
-               ("table", reuse.boilerplate.head(30),
-                "Sentences found in many reports (boilerplate; first 30).")]
-    files = sorted(os.path.basename(p) for k, p in paths.items())
-    blocks += [("h2", "Files"), ("p", ", ".join(files))]
-    return write_summary(path, "Rule-of-law report analysis", blocks)

@@ -2,12 +2,18 @@
 codebook category."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..codebook import CATEGORY_CODES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 GROUPINGS = ("report_id", "region", "year", "level")
 
 
-def category_profile(df, by="report_id", *, label="label"):
+def category_profile(df: "pd.DataFrame", by: str = "report_id", *,
+                     label: str = "label") -> "pd.DataFrame":
     """Share of paragraphs and of characters per codebook category per group.
 
     Parameters

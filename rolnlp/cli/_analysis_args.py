@@ -1,16 +1,16 @@
 """Options shared by ``rolnlp topics`` and ``rolnlp analyze``."""
 from __future__ import annotations
 
+import argparse
 import contextlib
 import os
+from typing import Iterator
 
-from ._common import CLIError, add_quiet_option
+from ._common import CLIError
 
 
-def n_topics_arg(value):
+def n_topics_arg(value: str) -> int | str:
     """``auto`` or a positive int (argparse type)."""
-    import argparse
-
     if value.lower() == "auto":
         return "auto"
     try:
@@ -22,7 +22,7 @@ def n_topics_arg(value):
     return n
 
 
-def add_common(p):
+def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("directory", metavar="DIR",
                    help="directory of reports (.txt/.html), searched recursively")
     p.add_argument("--out", required=True, metavar="OUT",
@@ -34,10 +34,9 @@ def add_common(p):
                    help="steer topics towards the codebook categories (default: none)")
     p.add_argument("--jobs", type=int, default=1, metavar="N",
                    help="processes for tokenizing and classifying (default: 1)")
-    add_quiet_option(p)
 
 
-def check_dirs(args):
+def check_dirs(args: argparse.Namespace) -> None:
     if not os.path.isdir(args.directory):
         raise CLIError(f"not a directory: {args.directory}")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
@@ -51,28 +50,29 @@ def check_dirs(args):
                        "(its summary.html would be read as a report on the next run)")
 
 
-def prepare(args):
-    """Check the directories, quiet the log if asked, and return the seed words option."""
+def prepare(args: argparse.Namespace) -> str | None:
+    """Check the directories and return the seed words option."""
     check_dirs(args)
-    quiet_logging(args)
     return None if args.seed_words == "none" else args.seed_words
 
 
-def quiet_logging(args):
+def quiet_logging(args: argparse.Namespace) -> None:
+    """Silence rolnlp's log below errors when ``--quiet`` was given (the main
+    command does this already; kept for subcommands that call it)."""
     import logging
 
-    if args.quiet:
+    if getattr(args, "quiet", False):
         logging.getLogger("rolnlp").setLevel(logging.ERROR)
 
 
-def print_paths(paths, out):
+def print_paths(paths: dict, out: str) -> None:
     print(f"wrote {len(paths)} files to {out}:")
     for name in sorted(paths):
         print(f"  {os.path.relpath(paths[name], out)}")
 
 
 @contextlib.contextmanager
-def friendly():
+def friendly() -> Iterator[None]:
     """Turn bad-input errors (empty corpus, unusable text) into a one-line CLI error."""
     from ..errors import RolnlpError
 

@@ -1,6 +1,8 @@
 """``rolnlp analyze``: the whole analysis of a directory of reports."""
 from __future__ import annotations
 
+import argparse
+
 from ._analysis_args import add_common, friendly, prepare, print_paths
 
 HELP = "read, classify, mine topics and compare a directory of reports"
@@ -12,11 +14,15 @@ EPILOG = """examples:
 writes paragraphs.csv (one row per paragraph with its category and topic),
 category profiles per report/region/year, topic tables, distinctive terms,
 the similarity matrix, text-reuse pairs, PNG figures and summary.html
-(open it in a browser; it works offline).
+(open it in a browser; it works offline).  OUT/.rolnlp-manifest.json lists
+the files written: a rerun removes its own outputs that are no longer
+produced and leaves every other file alone.  A second run into the same OUT
+is refused while one is writing.  CSV cells starting with = + - @ get a
+leading ' so spreadsheets do not run them as formulas.
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("analyze", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     add_common(p)
@@ -25,7 +31,7 @@ def add_parser(sub):
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..analysis.pipeline import analyze
 
     seeds = prepare(args)

@@ -1,36 +1,35 @@
 """``rolnlp evaluate``: score a model on labelled paragraphs."""
 from __future__ import annotations
 
-import json
-import logging
+import argparse
 
-from ._common import CLIError, add_format_option, add_quiet_option, render_rows
+from ._common import CLIError, add_format_option, print_json, render_rows
 
 HELP = "score a model on labelled paragraphs (accuracy, macro-F1, per class)"
 EPILOG = """examples:
   rolnlp evaluate my_labels.jsonl
   rolnlp evaluate my_labels.csv --model models/my-model --format json
+
+--format json prints one document with the overall scores, the per-class
+table and the confusion matrix; table, csv and jsonl print the per-class rows.
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("evaluate", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     p.add_argument("labels", metavar="LABELS", help="labelled data file (text + primary/label)")
     p.add_argument("--model", metavar="DIR",
                    help="model directory (default: $ROLNLP_MODEL or the shipped model)")
     add_format_option(p)
-    add_quiet_option(p)
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..classification.api import resolve_model
     from ..classification.data import load_labelled
     from ..classification.evaluation import evaluate
 
-    if args.quiet:
-        logging.getLogger("rolnlp").setLevel(logging.ERROR)
     model = resolve_model(args.model)
     data = load_labelled(args.labels, min_classes=1)
     classes = [str(c) for c in model.classes_]
@@ -48,11 +47,10 @@ def run(args):
     rows = [{"label": r["label"], "precision": float(r["precision"]), "recall": float(r["recall"]),
              "f1": float(r["f1"]), "support": int(r["support"])} for _, r in per.iterrows()]
     if args.format == "json":
-        print(json.dumps({"n": res["n"], "accuracy": res["accuracy"], "macro_f1": res["macro_f1"],
-                          "per_class": rows, "unknown_labels": res["unknown_labels"],
-                          "confusion": {"labels": list(res["confusion"].index),
-                                        "matrix": res["confusion"].values.tolist()}},
-                         ensure_ascii=False, indent=1))
+        print_json({"n": res["n"], "accuracy": res["accuracy"], "macro_f1": res["macro_f1"],
+                    "per_class": rows, "unknown_labels": res["unknown_labels"],
+                    "confusion": {"labels": list(res["confusion"].index),
+                                  "matrix": res["confusion"].values.tolist()}})
         return 0
     render_rows(rows, ["label", "precision", "recall", "f1", "support"], args.format)
     if args.format == "table":

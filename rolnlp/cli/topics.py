@@ -1,6 +1,8 @@
 """``rolnlp topics``: mine topics across reports and write their tables and figures."""
 from __future__ import annotations
 
+import argparse
+
 from ._analysis_args import add_common, friendly, prepare, print_paths
 
 HELP = "mine topics across a directory of reports"
@@ -14,14 +16,14 @@ coherence_sweep.csv (with --n-topics auto), PNG figures and topic_model/.
 """
 
 
-def add_parser(sub):
+def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("topics", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     add_common(p)
     return p
 
 
-def run(args):
+def run(args: "argparse.Namespace") -> int:
     from ..analysis.pipeline import mine_topics
 
     seeds = prepare(args)

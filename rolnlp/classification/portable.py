@@ -48,6 +48,9 @@ _MAX_CLASSES = 1000
 _MAX_FEATURES = 5_000_000
 _MAX_TERM_CHARS = 200
 _MAX_TRAIN_HASHES = 10_000_000
+# batches up to this size go through dictionary lookups rather than array code
+_SMALL_BATCH = 8
+_SMALL_CHARS = 4000
 CALIBRATIONS = ("softmax", "sigmoid")
 
 
@@ -194,19 +197,9 @@ class PortableModel:
     def _transform(self, texts):
         """Sparse TF-IDF rows as (row, col, value) arrays, rows in order."""
         rows, cols, vals, rank = [], [], [], []
-        for k, b in enumerate(self.blocks):
-            if "char_index" in b:  # all texts at once, in numpy
-                r, c, counts = b["char_index"].count([normalize(t) for t in texts])
-                if len(r):
-                    tf = counts.astype(np.float64)
-                    if b["sublinear_tf"]:
-                        tf = np.log(tf) + 1.0
-                    w = tf * b["idf"][c]
-                    norm = np.sqrt(np.bincount(r, weights=w * w, minlength=len(texts)))
-                    rows.append(r)
-                    cols.append(c + b["offset"])
-                    vals.append(w / norm[r])
-                    rank.append(np.full(len(r), k))
+        # a few short texts: plain dictionary lookups cost less than the fixed
+        # price of the array pipeline; both give bit-identical values
+        small = len(texts) <= _SMALL_BATCH and sum(map(len, texts)) <= _SMALL_CHARS
         for k, b in enumerate(self.blocks):
             if b["kind"] == SHAPE:
                 for i, text in enumerate(texts):
@@ -217,9 +210,15 @@ class PortableModel:
                     vals.append(w[idx])
                     rank.append(np.full(len(idx), k))
                 continue
-            if "char_index" in b:
-                continue
-            r, c, w = self._word_block(b, texts)
+            if small:
+                r, c, w = self._small_block(b, texts)
+            elif "char_index" in b:  # all texts at once, in numpy
+                r, c, counts = b["char_index"].count([normalize(t) for t in texts])
+                w = self._weights(b, counts, c)
+                if len(r):
+                    w = w / np.sqrt(np.bincount(r, weights=w * w, minlength=len(texts)))[r]
+            else:
+                r, c, w = self._word_block(b, texts)
             rows.append(r)
             cols.append(c + b["offset"])
             vals.append(w)
@@ -228,9 +227,49 @@ class PortableModel:
             e = np.zeros(0)
             return e.astype(np.int64), e.astype(np.int64), e
         rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-        # by row (explain() slices rows), blocks in model order within a row
-        order = np.lexsort((np.concatenate(rank), rows))
-        return rows[order], cols[order], vals[order]
+        if len(self.blocks) > 1:
+            # by row (explain() slices rows), blocks in model order within a row
+            order = np.lexsort((np.concatenate(rank), rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+        return rows, cols, vals
+
+    @staticmethod
+    def _weights(b, counts, c):
+        tf = np.asarray(counts, dtype=np.float64)
+        if b["sublinear_tf"]:
+            tf = np.log(tf) + 1.0
+        return tf * b["idf"][c]
+
+    def _small_block(self, b, texts):
+        """One block's (rows, cols, tf-idf) by dictionary lookups, in the order and
+        with the arithmetic of the batch paths (so values are identical)."""
+        get, analyze = b["index"].get, b["analyzer"].analyze
+        by_column = "char_index" in b  # the char path yields columns sorted per row
+        rows, cols, vals = [], [], []
+        for i, text in enumerate(texts):
+            counts: dict = {}
+            for t in analyze(text):
+                j = get(t)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            c = np.fromiter(sorted(counts) if by_column else counts, dtype=np.int64,
+                            count=len(counts))
+            w = self._weights(b, [counts[j] for j in c.tolist()], c)
+            if by_column:
+                norm = np.sqrt(np.bincount(np.zeros(len(w), dtype=np.int64), weights=w * w))[0]
+            else:
+                norm = np.sqrt(np.dot(w, w))
+            if norm > 0:
+                w = w / norm
+            rows.append(np.full(len(c), i, dtype=np.int64))
+            cols.append(c)
+            vals.append(w)
+        if not rows:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, np.zeros(0)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
     @staticmethod
     def _word_block(b, texts):
@@ -271,14 +310,16 @@ class PortableModel:
 
     # -- prediction -----------------------------------------------------------
     def _decide(self, texts):
-        from scipy import sparse
-
         rows, cols, vals = self._transform(texts)
         n = len(texts)
-        # one sparse (n × features) by dense (features × classes) product
-        x = sparse.csr_matrix((vals, (rows, cols)), shape=(n, self._coef_t.shape[0]))
-        d = np.asarray(x @ self._coef_t) + self.intercept_
-        return d, (rows, cols, vals)
+        from scipy import sparse
+
+        # one sparse (n × features) by dense (features × classes) product, for
+        # every batch size (so a text scores bit-identically alone or in a
+        # batch); rows are already in order, so the row pointers are a search away
+        indptr = np.searchsorted(rows, np.arange(n + 1))
+        x = sparse.csr_matrix((vals, cols, indptr), shape=(n, self._coef_t.shape[0]))
+        return np.asarray(x @ self._coef_t) + self.intercept_, (rows, cols, vals)
 
     def decision_function(self, texts):
         """Linear decision values, shape (n_texts, n_classes)."""

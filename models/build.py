@@ -186,8 +186,9 @@ def model_card(r, clf, out):
         "- Probabilities: softmax for logistic regression; per-class Platt sigmoid fitted on "
         "3-fold out-of-fold decision values for the SVM, renormalised to sum to 1.",
         f"- Stored without pickle: `model.json` + `{size / 1e6:.1f} MB` numpy arrays "
-        "(vocabularies, idf, coefficients, calibration), SHA-256 checked on load; inference "
-        "needs numpy and the tokenizer only.",
+        "(vocabularies, idf, coefficients, calibration, 8-byte hashes of the training texts), "
+        "SHA-256 checked and size-bounded on load; inference "
+        "needs numpy, scipy.sparse and the tokenizer only.",
         f"- Default `labels` threshold: **{r['threshold']['value']:.2f}** — the value that "
         "maximises micro-F1 between {top class ∪ classes ≥ threshold} and the hand-coded "
         f"{{primary ∪ secondary}} on out-of-fold probabilities (set micro-F1 "

@@ -192,7 +192,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         texts = _as_texts(X)
         y = np.asarray(y, dtype=object).astype(str)
         if len(texts) != len(y):
-            raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels")
+            raise LabelError(f"X has {len(texts)} texts but y has {len(y)} labels")
         self._linear()  # validate model name before the expensive part
         classes, y_idx = np.unique(y, return_inverse=True)
         if len(classes) < 2:

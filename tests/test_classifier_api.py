@@ -1,4 +1,5 @@
 """classify / classify_report / evaluate, the heading mapper and the shipped model."""
+import os
 import threading
 
 import numpy as np
@@ -206,3 +207,36 @@ def test_evaluate_warns_when_data_overlaps_training(model_dir, caplog):
         res = rolnlp.evaluate((fresh, ["other", "other"]), model=model_dir)
     assert res["n_seen_in_training"] == 0
     assert "training data" not in caplog.text
+
+
+def test_n_jobs_by_path_loads_the_model_in_each_worker_once(model_dir, monkeypatch):
+    import rolnlp.classification.api as api
+
+    texts = subset()[0][:120]
+    sent = []
+    real = api._predict_many
+
+    def spy(m, *a, **k):
+        sent.append(m)
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(api, "_predict_many", spy)
+    with __import__("joblib").parallel_backend("threading"):  # the spy sees every part
+        two = rolnlp.classify(texts, model=str(model_dir), n_jobs=2, batch_size=10)
+    assert two == rolnlp.classify(texts, model=str(model_dir))
+    # the parts carry the model's path, never the loaded model itself
+    assert len(sent) >= 2 and all(isinstance(m, (str, os.PathLike)) for m in sent[:-1])
+
+
+def test_classifier_caches_are_registered_and_bounded(model):
+    from rolnlp._caches import registered_caches
+    import rolnlp.classification.api as api
+
+    names = registered_caches()
+    for name in ("classification.models", "classification.resolved_paths",
+                 "classification.normalized", "classification.analyzers"):
+        assert name in names
+    before = rolnlp.classify("依法办理行政复议案件", model=model)
+    rolnlp.clear_caches()
+    assert not api._cache and api._resolved.cache_info().currsize == 0
+    assert rolnlp.classify("依法办理行政复议案件", model=model) == before

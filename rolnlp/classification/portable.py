@@ -83,6 +83,16 @@ def as_texts(texts, what="texts"):
 
     Accepts lists, tuples, pandas Series, numpy arrays of str and generators.
 
+    Parameters
+    ----------
+    texts : iterable of str
+    what : str
+        How error messages name the argument.
+
+    Returns
+    -------
+    list of str
+
     Raises
     ------
     TypeError
@@ -112,6 +122,14 @@ def text_hashes(texts) -> np.ndarray:
 
     A model stores those of its training texts (sorted, unique) so that
     evaluation on overlapping data can be flagged without storing the texts.
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    numpy.ndarray of uint64, one per text
 
     Example
     -------

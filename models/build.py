@@ -36,9 +36,12 @@ from rolnlp._io import atomic_write  # noqa: E402
 from rolnlp.classification.data import load_labelled  # noqa: E402
 from rolnlp.classification.estimator import ParagraphClassifier  # noqa: E402
 from rolnlp.classification.evaluation import (CANDIDATES, choose_threshold, compare,  # noqa: E402
-                                              metrics, weak_label_experiment)
+                                              metrics)
 from rolnlp.classification.features import SHAPE_FEATURES  # noqa: E402
 from rolnlp.codebook import CATEGORY_CODES, CODEBOOK_VERSION, category_name  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from weak_labels import weak_label_experiment  # noqa: E402
 
 log = logging.getLogger("build")
 NAME = "rol-paragraph-v1"
@@ -183,8 +186,9 @@ def model_card(r, clf, out):
         "- Probabilities: softmax for logistic regression; per-class Platt sigmoid fitted on "
         "3-fold out-of-fold decision values for the SVM, renormalised to sum to 1.",
         f"- Stored without pickle: `model.json` + `{size / 1e6:.1f} MB` numpy arrays "
-        "(vocabularies, idf, coefficients, calibration), SHA-256 checked on load; inference "
-        "needs numpy and the tokenizer only.",
+        "(vocabularies, idf, coefficients, calibration, 8-byte hashes of the training texts), "
+        "SHA-256 checked and size-bounded on load; inference "
+        "needs numpy, scipy.sparse and the tokenizer only.",
         f"- Default `labels` threshold: **{r['threshold']['value']:.2f}** — the value that "
         "maximises micro-F1 between {top class ∪ classes ≥ threshold} and the hand-coded "
         f"{{primary ∪ secondary}} on out-of-fold probabilities (set micro-F1 "
@@ -239,9 +243,9 @@ def model_card(r, clf, out):
         verdict = "helped" if w["delta_macro_f1"] > 0.005 else (
             "hurt" if w["delta_macro_f1"] < -0.005 else "made no real difference")
         lines += [
-            f"`rolnlp.classification.weak` maps headings such as `（二）促进依法科学民主决策` to a "
+            f"`models/weak_labels.py` maps headings such as `（二）促进依法科学民主决策` to a "
             f"category. Splitting the {w.get('n_chunks', '?')} chunk texts with "
-            f"`rolnlp.read_report` gave **{w['n_weak']}** unlabelled paragraphs under a mapped "
+            f"the report parser gave **{w['n_weak']}** unlabelled paragraphs under a mapped "
             "heading (" + ", ".join(f"{k} {v}" for k, v in sorted(w["weak_label_counts"].items()))
             + "). Adding them to every training fold (never from a test-fold report) "
             f"{verdict}: macro-F1 {w['baseline_macro_f1']:.3f} → {w['weak_macro_f1']:.3f} "

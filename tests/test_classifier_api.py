@@ -1,4 +1,5 @@
 """classify / classify_report / evaluate, the heading mapper and the shipped model."""
+import os
 import threading
 
 import numpy as np
@@ -6,7 +7,6 @@ import pytest
 
 from clf_helpers import SHIPPED, fitted, subset, toy
 import rolnlp
-from rolnlp.classification.weak import heading_category, path_category
 
 
 @pytest.fixture(scope="module")
@@ -47,11 +47,13 @@ def test_threshold_and_evidence(model):
     assert q.labels == (q.label,)
     assert 0 < len(q.evidence) <= 5
     assert all(any(ch in text for ch in term.replace(" ", "")) for term in q.evidence)
-    assert len(rolnlp.classify(text, model=model, evidence=2).evidence) <= 2
+    assert len(rolnlp.classify(text, model=model, top_n=2).evidence) <= 2
+    assert rolnlp.classify(text, model=model, top_n=0).evidence == ()
 
 
 def test_evidence_terms_support_the_label(model):
-    proba, ev = model.explain(["全面推行行政执法公示制度、执法全过程记录制度"], top=3)
+    proba, ev = model.explain(["全面推行行政执法公示制度、执法全过程记录制度"], top_n=3)
+    assert len(ev[0]) == len(set(ev[0])) <= 3
     k = int(proba[0].argmax())
     names = model.feature_names()
     for term in ev[0]:
@@ -61,7 +63,7 @@ def test_evidence_terms_support_the_label(model):
 def test_empty_text_and_bad_types(model):
     p = rolnlp.classify("   ", model=model)
     assert p.label == "other" and p.scores["other"] == 1.0 and p.evidence == ()
-    for bad in (None, 5, b"bytes", {"a": 1}):
+    for bad in (None, 5, b"bytes", {"a": 1}, {"a"}):
         with pytest.raises(TypeError):
             rolnlp.classify(bad, model=model)
     with pytest.raises(TypeError):
@@ -119,17 +121,22 @@ def test_classify_report(model):
     text = ("某区2024年法治政府建设情况报告\n一、主要工作\n（一）化解矛盾纠纷。全年办理行政复议案件120件，"
             "人民调解成功率98%。\n（二）深化普法。开展宪法宣传周活动，民法典进社区。")
     report = rolnlp.read_report(text)
+    before = dict(vars(report))
     df = rolnlp.classify_report(report, model=model)
-    assert len(df) == len(report.paragraphs) == len(report.predictions)
+    assert dict(vars(report)) == before  # no attribute added to the report
+    table = report.to_dataframe()
+    assert len(df) == len(table)
+    assert df[list(table.columns)].equals(table)  # the table's own columns, untouched
     for col in ("label", "labels", "confidence", "evidence", "text", "section"):
         assert col in df.columns
     pcols = [c for c in df.columns if c.startswith("p_")]
     assert len(pcols) == len(model.classes_)
     assert np.allclose(df[pcols].sum(axis=1), 1.0)
-    assert df["label"].tolist() == [p.label for p in report.predictions]
-    assert (df["text"] == [p.text for p in report.paragraphs]).all()
+    assert df["label"].tolist() == [p.label for p in rolnlp.classify(table["text"], model=model)]
     items = rolnlp.classify_report(report, model=model, level="item")
     assert len(items) == len(report.units("item"))
+    assert items["text"].tolist() == [u.text for u in report.units("item")]
+    assert set(table.columns) <= set(items.columns)
     with pytest.raises(TypeError):
         rolnlp.classify_report("not a report", model=model)
 
@@ -142,31 +149,6 @@ def test_evaluate(model_dir):
     cm = res["confusion"]
     assert cm.values.sum() == 101 and "made_up_code" in cm.index
     assert res["per_class"].loc["made_up_code", "recall"] == 0
-
-
-@pytest.mark.parametrize("heading,code", [
-    ("（二）促进依法科学民主决策", "decision_legality"),
-    ("三、坚持严格规范公正文明执法", "enforcement"),
-    ("（四）强化行政权力制约和监督", "supervision"),
-    ("（五）依法有效化解社会矛盾纠纷", "dispute_resolution"),
-    ("（六）健全突发事件应对体系", "emergency"),
-    ("（七）全面建设数字法治政府", "digital_government"),
-    ("（一）深化“放管服”改革，优化法治化营商环境", "business_environment"),
-    ("1.深入推进八五普法", "legal_publicity"),
-    ("（三）完善公共法律服务体系", "legal_services"),
-    ("一、加强党的领导，统筹推进法治政府建设", "leadership"),
-    ("二、存在的不足和原因", None),
-    ("三、下一步工作安排", None),
-    ("", None),
-])
-def test_heading_category(heading, code):
-    assert heading_category(heading) == code
-
-
-def test_path_category_uses_innermost_mapped_heading():
-    assert path_category(("一、主要工作", "（三）深入推进普法")) == "legal_publicity"
-    assert path_category(("一、推进严格执法", "（一）主要做法")) == "enforcement"
-    assert path_category(()) is None
 
 
 @pytest.mark.skipif(not (SHIPPED / "model.json").exists(), reason="shipped model not built")
@@ -183,3 +165,78 @@ def test_shipped_model_classifies_obvious_paragraphs():
     }
     preds = rolnlp.classify(list(cases), model=SHIPPED)
     assert [p.label for p in preds] == list(cases.values())
+
+
+def test_any_iterable_of_str_in_order(model):
+    import pandas as pd
+
+    texts = subset()[0][:12]
+    want = rolnlp.classify(texts, model=model)
+    for form in (tuple(texts), pd.Series(texts, index=range(100, 112)),
+                 np.array(texts), (t for t in texts)):
+        got = rolnlp.classify(form, model=model)
+        assert isinstance(got, list) and got == want
+    p = rolnlp.classify(np.array(texts)[0], model=model)  # a numpy str is one text
+    assert isinstance(p, rolnlp.Prediction)
+    r = repr(p)
+    assert "\n" not in r and len(r) < 160 and p.label in r
+
+
+def test_trained_and_loaded_models_behave_alike(model_dir):
+    clf = fitted("union", "svm")
+    loaded = rolnlp.load_model(model_dir)
+    X = subset()[0][:20]
+    for attr in ("classes_", "metadata", "predict", "predict_proba", "decision_function",
+                 "explain", "overlap", "save"):
+        assert hasattr(clf, attr) and hasattr(loaded, attr)
+    pa, ea = clf.explain(X, top_n=3)
+    pb, eb = loaded.explain(X, top_n=3)
+    assert np.allclose(pa, pb) and ea == eb
+    assert clf.overlap(X).tolist() == loaded.overlap(X).tolist()
+
+
+def test_evaluate_warns_when_data_overlaps_training(model_dir, caplog):
+    X, y, _ = subset()
+    with caplog.at_level("WARNING", logger="rolnlp"):
+        res = rolnlp.evaluate((X[:50], y[:50]), model=model_dir)
+    assert res["n_seen_in_training"] == 50
+    assert "were in the model's training data" in caplog.text
+    caplog.clear()
+    fresh = ["本区今年新建了三处口袋公园并开放夜间照明。", "全年接待游客比上年增加两成。"]
+    with caplog.at_level("WARNING", logger="rolnlp"):
+        res = rolnlp.evaluate((fresh, ["other", "other"]), model=model_dir)
+    assert res["n_seen_in_training"] == 0
+    assert "training data" not in caplog.text
+
+
+def test_n_jobs_by_path_loads_the_model_in_each_worker_once(model_dir, monkeypatch):
+    import rolnlp.classification.api as api
+
+    texts = subset()[0][:120]
+    sent = []
+    real = api._predict_many
+
+    def spy(m, *a, **k):
+        sent.append(m)
+        return real(m, *a, **k)
+
+    monkeypatch.setattr(api, "_predict_many", spy)
+    with __import__("joblib").parallel_backend("threading"):  # the spy sees every part
+        two = rolnlp.classify(texts, model=str(model_dir), n_jobs=2, batch_size=10)
+    assert two == rolnlp.classify(texts, model=str(model_dir))
+    # the parts carry the model's path, never the loaded model itself
+    assert len(sent) >= 2 and all(isinstance(m, (str, os.PathLike)) for m in sent[:-1])
+
+
+def test_classifier_caches_are_registered_and_bounded(model):
+    from rolnlp._caches import registered_caches
+    import rolnlp.classification.api as api
+
+    names = registered_caches()
+    for name in ("classification.models", "classification.resolved_paths",
+                 "classification.normalized", "classification.analyzers"):
+        assert name in names
+    before = rolnlp.classify("依法办理行政复议案件", model=model)
+    rolnlp.clear_caches()
+    assert not api._cache and api._resolved.cache_info().currsize == 0
+    assert rolnlp.classify("依法办理行政复议案件", model=model) == before

@@ -10,6 +10,13 @@ import pytest
 
 from clf_helpers import fitted, subset
 from rolnlp import ModelError, load_model
+from rolnlp.persistence import _digest
+
+
+def _resign(doc):
+    """Recompute the manifest checksum, as someone crafting a file would."""
+    doc["sha256"] = _digest(doc)
+    return doc
 
 
 class _Payload:
@@ -49,8 +56,9 @@ def test_loaded_model_equals_sklearn(tmp_path, features, model):
 def test_metadata_is_recorded(saved):
     _, path = saved
     doc = json.loads((path / "model.json").read_text("utf-8"))
-    meta = doc["metadata"]
-    assert doc["codebook_version"] == meta["codebook_version"]
+    assert doc["format"] == "rolnlp-bundle" and doc["kind"] == "rolnlp-linear-text"
+    meta = doc["manifest"]["metadata"]
+    assert doc["manifest"]["codebook_version"] == meta["codebook_version"]
     assert meta["params"]["features"] == "union" and meta["name"] == "test"
     assert len(meta["tokenizer"]["lexicon_sha256"]) == 64
     assert "numpy" in meta["library_versions"]
@@ -97,9 +105,9 @@ def test_refuses_pickled_arrays_even_with_matching_checksum(saved, tmp_path):
     digest = hashlib.sha256(blob).hexdigest()
     name = f"arrays-{digest[:16]}.npz"
     (bad / name).write_bytes(blob)
-    doc["arrays"] = {"file": name, "sha256": digest}
-    (bad / "model.json").write_text(json.dumps(doc), "utf-8")
-    with pytest.raises(ModelError, match="not a plain numpy archive"):
+    doc["arrays"].update(file=name, sha256=digest)
+    (bad / "model.json").write_text(json.dumps(_resign(doc)), "utf-8")
+    with pytest.raises(ModelError, match="coef.npy holds object"):
         load_model(bad)
     assert not marker.exists()
 
@@ -117,13 +125,18 @@ def test_refuses_tampered_arrays(saved, tmp_path):
 
 
 @pytest.mark.parametrize("mutate,message", [
-    (lambda d: d.update(format="something-else"), "not a rolnlp-linear-text"),
+    (lambda d: d.update(format="something-else"), "not a rolnlp-bundle"),
+    (lambda d: d.update(kind="topic-model"), "not a 'rolnlp-linear-text'"),
     (lambda d: d.update(format_version=99), "format version"),
-    (lambda d: d.update(classes=["a"]), "classes"),
-    (lambda d: d["blocks"][0].update(n_features=3), "vocab_0 must be 3"),
+    (lambda d: d["manifest"].update(version=99), "model version"),
+    (lambda d: d["manifest"].update(classes=["a"]), "classes"),
+    (lambda d: d["manifest"]["blocks"][0].update(n_features=3), "(coef|vocab_0) must be"),
     (lambda d: d["arrays"].update(file="../../etc/passwd"), "arrays"),
-    (lambda d: d.update(calibration="magic"), "calibration"),
-    (lambda d: d.update(classes=d["classes"] + ["extra"]), "coef must be"),
+    (lambda d: d["manifest"].update(calibration="magic"), "calibration"),
+    (lambda d: d["manifest"].update(classes=d["manifest"]["classes"] + ["extra"]),
+     "coef must be"),
+    (lambda d: d["manifest"]["metadata"].update(tokenizer=[1, 2]), "tokenizer"),
+    (lambda d: d["manifest"].update(metadata="x"), "metadata"),
 ])
 def test_refuses_wrong_schema_or_shapes(saved, tmp_path, mutate, message):
     _, path = saved
@@ -131,10 +144,23 @@ def test_refuses_wrong_schema_or_shapes(saved, tmp_path, mutate, message):
     bad.mkdir()
     doc = json.loads((path / "model.json").read_text("utf-8"))
     mutate(doc)
-    (bad / "model.json").write_text(json.dumps(doc), "utf-8")
+    (bad / "model.json").write_text(json.dumps(_resign(doc)), "utf-8")
     arrays = _arrays_file(path)
     (bad / arrays.name).write_bytes(arrays.read_bytes())
     with pytest.raises(ModelError, match=message):
+        load_model(bad)
+
+
+def test_hand_edited_manifest_is_refused(saved, tmp_path):
+    _, path = saved
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    doc = json.loads((path / "model.json").read_text("utf-8"))
+    doc["manifest"]["metadata"]["threshold"] = 0.9
+    (bad / "model.json").write_text(json.dumps(doc), "utf-8")
+    arrays = _arrays_file(path)
+    (bad / arrays.name).write_bytes(arrays.read_bytes())
+    with pytest.raises(ModelError, match="model.json checksum mismatch"):
         load_model(bad)
 
 
@@ -152,7 +178,7 @@ def test_interrupted_save_keeps_old_model(tmp_path, monkeypatch):
     X = subset()[0][:30]
     before = load_model(path).predict_proba(X)
 
-    import rolnlp.classification.portable as portable
+    import rolnlp.persistence as portable
     real = portable.atomic_write
     calls = []
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from clf_helpers import subset
+from rolnlp.persistence import _digest
 from rolnlp import ModelError, ParagraphClassifier, load_model
 from rolnlp.classification.features import SHAPE_FEATURES, shape_features
 
@@ -49,26 +50,20 @@ def test_shape_block_changes_the_model_and_survives_saving(shaped, tmp_path):
     _, evidence = m.explain(probe)
     assert not set(SHAPE_FEATURES) & {t for ev in evidence for t in ev}
     doc = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
-    assert doc["format_version"] == 2 and doc["blocks"][-1]["kind"] == "shape"
-
-
-def test_models_without_shape_block_keep_format_version_1(tmp_path):
-    X, y, _ = subset()
-    ParagraphClassifier(features="char", random_state=0).fit(X, y).save(tmp_path / "m")
-    doc = json.loads((tmp_path / "m" / "model.json").read_text("utf-8"))
-    assert doc["format_version"] == 1
+    assert doc["manifest"]["blocks"][-1]["kind"] == "shape"
 
 
 @pytest.mark.parametrize("mutate", [
-    lambda d: d.update(format_version=1),
     lambda d: d["blocks"][-1].update(n_features=3),
     lambda d: d["blocks"].insert(0, d["blocks"].pop()),
+    lambda d: d["blocks"][-1].update(kind="char"),
 ])
 def test_malformed_shape_block_is_refused(shaped, tmp_path, mutate):
     shaped.save(tmp_path / "m")
     path = tmp_path / "m" / "model.json"
     doc = json.loads(path.read_text("utf-8"))
-    mutate(doc)
+    mutate(doc["manifest"])
+    doc["sha256"] = _digest(doc)  # re-signed, as a crafted file would be
     path.write_text(json.dumps(doc), "utf-8")
     with pytest.raises(ModelError):
         load_model(tmp_path / "m")

@@ -288,7 +288,7 @@ def test_any_bytes_read_or_give_report_error(data):
 # ------------------------------------------------------------------------- classify
 @needs_model
 def test_classify_bad_input():
-    for bad in (None, 42, b"bytes", {"a": 1}, ["ok", None], [b"x"], (t for t in ["a"])):
+    for bad in (None, 42, b"bytes", {"a": 1}, {"a"}, ["ok", None], [b"x"], (t for t in [b"a"])):
         with pytest.raises(TypeError) as info:
             rolnlp.classify(bad)
         assert_clear_error(info.value, TypeError)

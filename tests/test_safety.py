@@ -23,6 +23,7 @@ import pytest
 import rolnlp
 from rolnlp import ModelError, load_model
 from rolnlp._io import atomic_write
+from rolnlp.persistence import _digest
 from rolnlp.cli import main
 
 from conftest import CORPUS, ROOT
@@ -93,7 +94,8 @@ def _set_arrays(d, blob_or_target, name=None, symlink=False):
         (d / name).symlink_to(blob_or_target)
     else:
         (d / name).write_bytes(data)
-    doc["arrays"] = {"file": name, "sha256": digest}
+    doc["arrays"].update(file=name, sha256=digest)
+    doc["sha256"] = _digest(doc)  # re-signed, as a crafted file would be
     (d / "model.json").write_text(json.dumps(doc), "utf-8")
 
 
@@ -107,7 +109,7 @@ def test_symlinked_weights_are_refused(evil):
         load_model(d)
     # even with the checksum of /etc/passwd written into model.json
     _set_arrays(d, "/etc/passwd", symlink=True)
-    with pytest.raises(ModelError, match="not a plain numpy archive"):
+    with pytest.raises(ModelError, match="not a numpy archive"):
         load_model(d)
     with pytest.raises(ModelError):
         rolnlp.classify("依法行政", model=d)  # the public boundary says the same
@@ -116,7 +118,7 @@ def test_symlinked_weights_are_refused(evil):
 def test_pickled_weights_with_matching_checksum_never_run(evil):
     d, marker = evil
     _set_arrays(d, pickle.dumps(Payload(marker)))
-    with pytest.raises(ModelError, match="not a plain numpy archive"):
+    with pytest.raises(ModelError, match="not a numpy archive"):
         load_model(d)
     for key in ("vocab_0", "idf_1", "intercept"):
         _set_arrays(d, _object_npz(SHIPPED / _arrays(SHIPPED).name, marker, key))
@@ -133,13 +135,13 @@ def test_foreign_model_json(evil, tmp_path):
         load_model(d)
     (d / "model.json").unlink()
     (d / "model.json").write_text(json.dumps([1, 2, 3]), "utf-8")
-    with pytest.raises(ModelError, match="not a rolnlp-linear-text model"):
+    with pytest.raises(ModelError, match="not a rolnlp model"):
         load_model(d)
     (d / "model.json").write_bytes(b"{" * 100_000)  # deeply nested garbage
     with pytest.raises(ModelError):
         load_model(d)
     (d / "model.json").write_bytes(b" " * 6_000_000)  # larger than any real model.json
-    with pytest.raises(ModelError, match="implausibly large"):
+    with pytest.raises(ModelError, match="larger than"):
         load_model(d)
     for path in ("/dev/zero", "/etc/passwd", tmp_path / "nothing"):
         with pytest.raises(ModelError):
@@ -151,7 +153,7 @@ def test_non_finite_or_reshaped_weights_are_refused(evil, model_dir):
     d, _ = evil
     with np.load(_arrays(model_dir)) as z:
         arrays = {k: z[k] for k in z.files}
-    from rolnlp.classification.portable import _npz_bytes
+    from rolnlp.persistence import _npz_bytes
 
     bad = dict(arrays, intercept=np.full_like(arrays["intercept"], np.nan))
     _set_arrays(d, _npz_bytes(bad))
@@ -159,7 +161,7 @@ def test_non_finite_or_reshaped_weights_are_refused(evil, model_dir):
         load_model(d)
     bad = dict(arrays, coef=arrays["coef"][:, :10])
     _set_arrays(d, _npz_bytes(bad))
-    with pytest.raises(ModelError, match="coef must be"):
+    with pytest.raises(ModelError, match="coef.npy holds|coef must be"):
         load_model(d)
 
 
@@ -186,7 +188,7 @@ def _interrupting(real, match, fail_after):
 @needs_model
 @pytest.mark.parametrize("target", ["arrays-", "model.json"])
 def test_save_interrupted_mid_write_keeps_the_old_model(model_dir, tmp_path, monkeypatch, target):
-    import rolnlp.classification.portable as portable
+    import rolnlp.persistence as portable
 
     path = tmp_path / "m"
     shutil.copytree(model_dir, path)

@@ -25,7 +25,6 @@ _LAZY = {
     "ParagraphClassifier": "estimator",
     "KeywordClassifier": "keywords",
     "PortableModel": "portable",
-    "heading_category": "weak",
 }
 
 __all__ = list(_LAZY)

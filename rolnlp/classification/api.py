@@ -11,12 +11,16 @@ import functools
 import logging
 import os
 import threading
-from importlib import resources
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
+from .._caches import register_cache
 from ..errors import ModelError
-from .portable import PortableModel, load_model as _load_portable
+from .features import normalize
+from .portable import PortableModel, as_texts, load_model as _load_portable
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +63,13 @@ class Prediction:
         """Probability of :attr:`label`."""
         return self.scores[self.label]
 
+    def __repr__(self) -> str:
+        # one line: the label, its probability, the other listed codes and evidence
+        others = [c for c in self.labels if c != self.label]
+        extra = f", labels={'+'.join(others)}" if others else ""
+        ev = ",".join(self.evidence[:3]) + ("…" if len(self.evidence) > 3 else "")
+        return f"<Prediction {self.label} {self.confidence:.2f}{extra} evidence={ev}>"
+
     def to_dict(self) -> dict:
         """A JSON-ready dict."""
         return {"label": self.label, "confidence": self.confidence, "labels": list(self.labels),
@@ -80,18 +91,36 @@ def default_model_path() -> Path:
     return Path(str(resources.files("rolnlp").joinpath("models", DEFAULT_MODEL_NAME)))
 
 
-_cache: dict = {}
+_MAX_MODELS = 4  # loaded models kept per process (each some tens of MB)
+_cache: dict = {}  # path -> (mtime, model), least recently used first
 _cache_lock = threading.Lock()
 
 
-def load_model(path) -> PortableModel:
-    """Load a saved model safely (no pickle); see :func:`rolnlp.classification.portable.load_model`.
+def load_model(path, *, limits=None) -> PortableModel:
+    """Load a saved model safely (no pickle, bounded memory).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A model directory written by ``save``.
+    limits : rolnlp.persistence.Limits, optional
+        Size bounds checked before anything is decompressed.
+
+    Returns
+    -------
+    PortableModel
+        Same interface as the fitted classifier :func:`train` returns.
+
+    Raises
+    ------
+    ModelError
+        Missing, foreign, tampered or oversized model files.
 
     Example
     -------
-    >>> model = rolnlp.load_model("models/rol-paragraph-v1")  # doctest: +SKIP
+    >>> model = rolnlp.load_model("rolnlp/models/rol-paragraph-v1")  # doctest: +SKIP
     """
-    return _load_portable(path)
+    return _load_portable(path, limits=limits)
 
 
 @functools.lru_cache(maxsize=64)
@@ -100,100 +129,120 @@ def _resolved(path) -> Path:
     return Path(path).resolve()
 
 
-def _cached(path: Path) -> PortableModel:
+def _clear_models():
+    with _cache_lock:
+        _cache.clear()
+
+
+register_cache("classification.models", _clear_models)
+register_cache("classification.resolved_paths", _resolved.cache_clear)
+
+
+def _cached(path) -> PortableModel:
     path = _resolved(os.fspath(path))
-    meta = path / "model.json" if path.is_dir() else path
     try:
-        stamp = meta.stat().st_mtime_ns
+        stamp = (path / "model.json" if path.is_dir() else path).stat().st_mtime_ns
     except OSError:
         stamp = None
     with _cache_lock:  # one load per path and version, even when threads race
         hit = _cache.get(path)
         if hit is None or hit[0] != stamp:
-            hit = _cache[path] = (stamp, _load_portable(path))
+            hit = (stamp, _load_portable(path))
+        _cache.pop(path, None)
+        _cache[path] = hit  # most recently used last
+        while len(_cache) > _MAX_MODELS:
+            _cache.pop(next(iter(_cache)))
         return hit[1]
 
 
 def resolve_model(model=None):
     """Turn ``model`` (None, a path, a fitted estimator or a loaded model) into a predictor.
 
+    Parameters
+    ----------
+    model : None, str, os.PathLike, PortableModel or fitted classifier
+
     Returns
     -------
     PortableModel or estimator
+
+    Example
+    -------
+    >>> resolve_model().classes_[:2]  # doctest: +SKIP
+    array(['business_environment', 'decision_legality'], dtype=object)
     """
     if model is None:
         return _cached(default_model_path())
     if isinstance(model, (str, os.PathLike)):
-        return _cached(Path(model))
+        return _cached(model)
     if isinstance(model, PortableModel):
         return model
     if hasattr(model, "export") and hasattr(model, "coef_"):
-        return model.export()
+        return model._portable() if hasattr(model, "_portable") else model.export()
     if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
         return model
     raise TypeError("model must be None, a path, a loaded model or a fitted classifier, "
                     f"not {type(model).__name__}")
 
 
-def _explain(m, texts, top):
-    if isinstance(m, PortableModel):
-        return m.explain(texts, top=top)
-    return m.predict_proba(texts), [()] * len(texts)
-
-
-def _predict_batch(m, texts, threshold, top):
-    import numpy as np
-
-    from .features import normalize
-
+def _predict_batch(m, texts, threshold, top_n):
+    if isinstance(m, (str, Path)):  # in a worker: the model is loaded once per process
+        m = _cached(m)
     classes = [str(c) for c in m.classes_]
     empty = [not normalize(t) for t in texts]
-    proba, evidence = _explain(m, texts, top)
-    proba = np.array(proba, dtype=np.float64)
-    if EMPTY_LABEL in classes:
+    if isinstance(m, PortableModel):
+        proba, evidence = m.explain(texts, top_n=top_n)
+    else:
+        proba, evidence = np.asarray(m.predict_proba(texts), dtype=np.float64), [()] * len(texts)
+    if EMPTY_LABEL in classes and any(empty):
+        proba = np.array(proba, dtype=np.float64)
         proba[empty] = [1.0 if c == EMPTY_LABEL else 0.0 for c in classes]
     # one sort and one conversion to Python floats for the whole batch
     orders = np.argsort(-proba, axis=1, kind="stable").tolist()
     out = []
-    for i, (row, order) in enumerate(zip(proba.tolist(), orders)):
+    for row, order, is_empty, ev in zip(proba.tolist(), orders, empty, evidence):
         top_j = order[0]
         labels = tuple(classes[j] for j in order if row[j] >= threshold or j == top_j)
         out.append(Prediction(classes[top_j], dict(zip(classes, row)), labels,
-                              () if empty[i] else tuple(evidence[i])))
+                              () if is_empty else tuple(ev)))
     return out
 
 
-def classify(text, *, model=None, threshold=None, evidence=5, n_jobs=1, batch_size=256):
-    """Classify one paragraph or a list of paragraphs into codebook categories.
+def classify(text, *, model=None, threshold=None, top_n=5, n_jobs=1, batch_size=256):
+    """Classify one paragraph, or any iterable of paragraphs, into codebook categories.
 
     Parameters
     ----------
-    text : str or list of str
-        Raw paragraph text(s); cleaning and simplification happen here.
+    text : str or iterable of str
+        Raw paragraph text(s) — a list, tuple, pandas Series, numpy array or
+        generator; cleaning and simplification happen here.
     model : None, path, loaded model or fitted ParagraphClassifier
         ``None`` uses the shipped model (``$ROLNLP_MODEL`` overrides it).
     threshold : float, optional
         Probability a code needs to be listed in ``Prediction.labels``.  The
         default is the one the model chose by cross-validation (stored in its
         metadata), else 0.3.
-    evidence : int, default 5
+    top_n : int, default 5
         Number of evidence terms per prediction.
     n_jobs : int, default 1
-        Processes for large lists (joblib); results equal ``n_jobs=1``.
+        Processes (joblib).  Each worker loads a model given by path once and
+        keeps it; an in-memory model is sent once per worker.  Results equal
+        ``n_jobs=1``.
     batch_size : int, default 256
         Texts per vectorised batch.
 
     Returns
     -------
     Prediction or list of Prediction
-        A single string gives one :class:`Prediction`, a list gives a list.
-        An empty or whitespace-only text carries no evidence and is labelled
-        ``"other"`` with probability 1 (when the model has that class).
+        A single ``str`` gives one :class:`Prediction`; any other iterable a
+        list in the same order.  An empty or whitespace-only text carries no
+        evidence and is labelled ``"other"`` with probability 1 (when the
+        model has that class).
 
     Raises
     ------
     TypeError
-        ``text`` is not a str or a list/tuple of str.
+        ``text`` is neither a str nor an iterable of str.
 
     Example
     -------
@@ -203,88 +252,140 @@ def classify(text, *, model=None, threshold=None, evidence=5, n_jobs=1, batch_si
     ['legal_publicity', 'other']
     """
     single = isinstance(text, str)
-    if single:
-        texts = [text]
-    elif isinstance(text, (list, tuple)):
-        texts = list(text)
-        for t in texts:
-            if not isinstance(t, str):
-                raise TypeError(f"classify() takes str items, got {type(t).__name__}")
+    texts = [text] if single else as_texts(text, "classify() input")
+    if not isinstance(top_n, int) or top_n < 0:
+        raise ValueError(f"top_n must be a non-negative int, got {top_n!r}")
+    if model is None or isinstance(model, (str, os.PathLike)):
+        path = _resolved(os.fspath(default_model_path() if model is None else model))
+        m = _cached(path)
     else:
-        raise TypeError(f"classify() takes a str or a list of str, not {type(text).__name__}")
-    m = resolve_model(model)
+        path, m = None, resolve_model(model)
     if threshold is None:
-        threshold = (m.metadata.get("threshold", DEFAULT_THRESHOLD)
-                     if isinstance(m, PortableModel) else DEFAULT_THRESHOLD)
+        threshold = m.metadata.get("threshold", DEFAULT_THRESHOLD)
     if not 0.0 <= float(threshold) <= 1.0:
         raise ValueError(f"threshold must be within [0, 1], got {threshold}")
-    batches = [texts[i:i + batch_size] for i in range(0, len(texts), batch_size)]
-    if n_jobs != 1 and len(batches) > 1:
+    n_workers = _n_workers(n_jobs, len(texts), batch_size)
+    if n_workers > 1:
         from joblib import Parallel, delayed
-        parts = Parallel(n_jobs=n_jobs)(delayed(_predict_batch)(m, b, threshold, evidence)
-                                        for b in batches)
+        # few, large parts: a model given by path is loaded once per worker
+        # process (and kept there); an in-memory one is pickled once per part
+        size = max(batch_size, -(-len(texts) // (n_workers * (4 if path else 1))))
+        parts = Parallel(n_jobs=n_workers)(
+            delayed(_predict_many)(path or m, texts[i:i + size], threshold, top_n, batch_size)
+            for i in range(0, len(texts), size))
     else:
-        parts = [_predict_batch(m, b, threshold, evidence) for b in batches]
+        parts = [_predict_many(m, texts, threshold, top_n, batch_size)]
     preds = [p for part in parts for p in part]
     return preds[0] if single else preds
 
 
-def classify_report(report, *, model=None, level="paragraph", threshold=None):
-    """Classify every paragraph (or item) of a report.
+def _n_workers(n_jobs, n_texts, batch_size):
+    if n_jobs is None or n_jobs == 1 or n_texts <= batch_size:
+        return 1
+    from joblib import effective_n_jobs
+    return max(1, min(effective_n_jobs(n_jobs), -(-n_texts // batch_size)))
+
+
+def _predict_many(m, texts, threshold, top_n, batch_size):
+    out = []
+    for i in range(0, len(texts), batch_size):
+        out.extend(_predict_batch(m, texts[i:i + batch_size], threshold, top_n))
+    return out
+
+
+def classify_report(report, *, model=None, level="paragraph", threshold=None, top_n=5):
+    """Classify every unit of a report's paragraph table (or every item).
 
     Parameters
     ----------
     report : rolnlp.Report
     model : see :func:`classify`
     level : {"paragraph", "item"}
-        ``"item"`` splits ``一是…二是…`` items out of long paragraphs.
+        ``"paragraph"`` classifies every row of ``report.to_dataframe()``;
+        ``"item"`` splits ``一是…二是…`` items out of long paragraphs (each item
+        row carries its paragraph's report columns and its own offsets/text).
     threshold : float, optional
+    top_n : int, default 5
+        Evidence terms per row.
 
     Returns
     -------
     pandas.DataFrame
-        ``report.to_dataframe()`` columns plus ``label``, ``labels``,
-        ``confidence``, ``evidence`` and ``p_<code>`` per class.  The
-        predictions are also attached as ``report.predictions`` (aligned with
-        ``report.units(level)``).
+        The report's table (``report.to_dataframe()`` columns, untouched)
+        plus ``label``, ``labels`` (secondary labels included),
+        ``confidence``, ``evidence`` and ``p_<code>`` per class.  The report
+        itself is not modified.
 
     Example
     -------
     >>> df = rolnlp.classify_report(rolnlp.read_report("corpus/reports/000_5c5bdc2152d9c680.txt"))  # doctest: +SKIP
     >>> df[["heading", "label", "confidence"]].head()  # doctest: +SKIP
     """
-    import pandas as pd
-
     from ..reading import Report
 
     if not isinstance(report, Report):
         raise TypeError(f"classify_report() takes a rolnlp.Report, not {type(report).__name__}")
     if level not in ("paragraph", "item"):
         raise ValueError(f"level must be 'paragraph' or 'item', got {level!r}")
-    units = report.units(level)
-    preds = classify([u.text for u in units], model=model, threshold=threshold)
-    if level == "paragraph":
-        df = report.to_dataframe()
-    else:
-        meta = {f"report_{k}" if k in ("title", "date") else k: v
-                for k, v in report.metadata.to_dict().items()}
-        df = pd.DataFrame([{"report_id": report.id, **meta, "index": u.index,
-                            "section": u.section, "heading": u.heading,
-                            "heading_path": " > ".join(u.heading_path), "start": u.start,
-                            "end": u.end, "text": u.text, "kind": u.kind, "parent": u.parent}
-                           for u in units])
-    if len(df) != len(preds):  # a reader returning rows out of step with units
-        raise ValueError("report.to_dataframe() rows do not match report units")
+    df = report.to_dataframe()
+    if level == "item":
+        df = _item_table(df, report.units("item"))
+    preds = classify([str(t) for t in df["text"]] if len(df) else [], model=model,
+                     threshold=threshold, top_n=top_n)
+    return prediction_columns(df, preds)
+
+
+def prediction_columns(df, preds):
+    """``df`` (a copy) with the prediction columns of ``preds`` (one per row) added.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    preds : list of Prediction
+
+    Returns
+    -------
+    pandas.DataFrame
+        With ``label``, ``labels``, ``confidence``, ``evidence`` and
+        ``p_<code>`` columns.
+
+    Example
+    -------
+    >>> prediction_columns(df, rolnlp.classify(df["text"]))  # doctest: +SKIP
+    """
+    import pandas as pd
+
     df = df.copy()
-    df["label"] = [p.label for p in preds]
-    df["labels"] = [list(p.labels) for p in preds]
-    df["confidence"] = [p.confidence for p in preds]
-    df["evidence"] = [", ".join(p.evidence) for p in preds]
-    codes = list(preds[0].scores) if preds else []
-    for c in codes:
-        df[f"p_{c}"] = [p.scores[c] for p in preds]
-    report.predictions = preds
-    return df
+    cols = {"label": [p.label for p in preds], "labels": [list(p.labels) for p in preds],
+            "confidence": [p.confidence for p in preds],
+            "evidence": [", ".join(p.evidence) for p in preds]}
+    for c in (list(preds[0].scores) if preds else []):
+        cols[f"p_{c}"] = [p.scores[c] for p in preds]
+    return pd.concat([df, pd.DataFrame(cols, index=df.index)], axis=1)
+
+
+def _item_table(table, items):
+    """One row per item: its paragraph's row, with the item's own unit fields."""
+    import pandas as pd
+
+    if table.empty or not items:
+        return table.iloc[0:0]
+    starts = table["start"].to_numpy()
+    columns = list(table.columns) + [c for c in ("kind", "parent") if c not in table.columns]
+    rows = []
+    for u in items:
+        # the table row whose span holds the item (offsets are the same in both)
+        i = max(int(np.searchsorted(starts, u.start, side="right")) - 1, 0)
+        row = table.iloc[i].to_dict()
+        for col in columns:
+            v = getattr(u, col, None)
+            if col == "heading_path" and v is not None and isinstance(row.get(col), str):
+                v = " > ".join(v)
+            if v is not None and col in ("index", "start", "end", "text", "kind", "section",
+                                         "heading", "heading_path", "parent"):
+                row[col] = v
+        rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
 
 
 def train(data, *, features="union", model="svm", random_state=0, progress=True, **params):
@@ -353,5 +454,5 @@ def _analyzers(clf):
             for k in kinds if k in ("word", "char")]
 
 
-__all__ = ["Prediction", "classify", "classify_report", "train", "load_model", "resolve_model",
-           "default_model_path", "ModelError"]
+__all__ = ["Prediction", "classify", "classify_report", "prediction_columns", "train",
+           "load_model", "resolve_model", "default_model_path", "ModelError"]

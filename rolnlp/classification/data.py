@@ -21,31 +21,84 @@ log = logging.getLogger(__name__)
 LABEL_COLUMNS = ("primary", "label")
 
 
+def _read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without BOM), else GB18030/GBK with a warning."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise LabelError(f"{path}: not UTF-8 or GBK text; save the labels file as UTF-8 "
+                         "(in Excel: Save As → CSV UTF-8)") from None
+    log.warning("%s is not UTF-8; read it as GBK/GB18030 (save it as UTF-8 to be sure)", path)
+    return text
+
+
 def _read_file(path):
+    import io
+
     import pandas as pd
 
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no such labels file: {path}")
+        raise LabelError(f"no such labels file: {path}")
     suffix = path.suffix.lower()
+    if suffix not in (".jsonl", ".ndjson", ".json", ".csv", ".tsv"):
+        raise LabelError(f"{path}: unsupported labels format {suffix!r} "
+                         "(use .jsonl, .json, .csv or .tsv)")
+    text = _read_text(path)
     if suffix in (".jsonl", ".ndjson"):
         rows = []
-        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+        for n, line in enumerate(text.splitlines(), 1):
             if line.strip():
                 try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise LabelError(f"{path}:{n}: not valid JSON ({e.msg})") from None
+                    row = json.loads(line)
+                except (json.JSONDecodeError, RecursionError) as e:
+                    why = getattr(e, "msg", "nested too deeply")
+                    raise LabelError(f"{path}:{n}: not valid JSON ({why})") from None
+                if not isinstance(row, dict):
+                    raise LabelError(f"{path}:{n}: expected a JSON object with 'text' and "
+                                     f"'primary', got {type(row).__name__}: {line.strip()[:60]}")
+                rows.append(row)
         return pd.DataFrame(rows)
     if suffix == ".json":
         try:
-            return pd.DataFrame(json.loads(path.read_text("utf-8")))
-        except (json.JSONDecodeError, ValueError) as e:
-            raise LabelError(f"{path}: expected a JSON list of objects ({e})") from None
-    if suffix in (".csv", ".tsv"):
-        return pd.read_csv(path, sep="\t" if suffix == ".tsv" else ",", dtype=str,
+            rows = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as e:
+            raise LabelError(f"{path}: not valid JSON ({getattr(e, 'msg', e)})") from None
+        if not isinstance(rows, list):
+            raise LabelError(f"{path}: expected a JSON list of objects, got {type(rows).__name__}")
+        for n, row in enumerate(rows):
+            if not isinstance(row, dict):
+                raise LabelError(f"{path}: item {n} of the list is a {type(row).__name__}, "
+                                 "not an object with 'text' and 'primary'")
+        return pd.DataFrame(rows)
+    try:
+        return pd.read_csv(io.StringIO(text), sep="\t" if suffix == ".tsv" else ",", dtype=str,
                            keep_default_na=False)
-    raise LabelError(f"{path}: unsupported labels format {suffix!r} (use .jsonl, .json, .csv or .tsv)")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+        raise LabelError(f"{path}: not a readable {suffix[1:].upper()} file ({e})") from None
+
+
+def _code_key(code: str) -> str:
+    return "_".join(code.strip().lower().replace("-", " ").split())
+
+
+_CODE_KEYS = {_code_key(c): c for c in CATEGORY_CODES}
+
+
+def _canonical_codes(label, where="labels"):
+    """Map codes that differ from a codebook code only by case, spaces or hyphens."""
+    fixed = {v: _CODE_KEYS[_code_key(v)] for v in set(label)
+             if v and v not in CATEGORY_CODES and _code_key(v) in _CODE_KEYS}
+    if fixed:
+        log.warning("%s: read label codes as codebook codes: %s", where,
+                    ", ".join(f"{k!r} → {v}" for k, v in sorted(fixed.items())))
+        label = label.map(lambda v: fixed.get(v, v))
+    return label
 
 
 def load_labelled(data, *, min_classes=2):
@@ -95,12 +148,14 @@ def load_labelled(data, *, min_classes=2):
                          f"codes; found {list(df.columns)}")
     text = df["text"].map(lambda v: v if isinstance(v, str) else "")
     label = df[label_col].map(lambda v: v.strip() if isinstance(v, str) else "")
+    where = os.fspath(data) if isinstance(data, (str, os.PathLike)) else "labelled data"
+    label = _canonical_codes(label, where)
     keep = (text.str.strip() != "") & (label != "")
     if (~keep).any():
         log.warning("dropping %d of %d rows with an empty text or label", int((~keep).sum()),
                     len(df))
     sec = df["secondary"] if "secondary" in df.columns else pd.Series([[]] * len(df))
-    sec = sec.map(_as_code_list)
+    sec = sec.map(lambda v: [_CODE_KEYS.get(_code_key(c), c) for c in _as_code_list(v)])
 
     def group_of(i):
         # "group" first: a frame this function already returned has no url or
@@ -115,6 +170,7 @@ def load_labelled(data, *, min_classes=2):
     out = pd.DataFrame({"text": text.values, "label": label.values, "secondary": sec.values,
                         "group": [group_of(i) for i in range(len(df))]})[keep.values]
     out = out.reset_index(drop=True)
+    _report_conflicts(out, where)
     if out.empty:
         raise LabelError("no usable rows: every row has an empty text or label")
     classes = sorted(set(out["label"]))
@@ -130,6 +186,23 @@ def load_labelled(data, *, min_classes=2):
         log.warning("codebook categories without examples (they will never be predicted): %s",
                     ", ".join(missing))
     return out
+
+
+def _report_conflicts(df, where):
+    """Warn about texts labelled twice with different codes (kept as they are)."""
+    from .features import normalize
+
+    if df.empty:
+        return
+    key = df["text"].map(normalize)
+    codes = df.groupby(key.values)["label"].nunique()
+    clash = codes[codes > 1]
+    if len(clash):
+        first = clash.index[0]
+        seen = sorted(set(df.loc[key.values == first, "label"]))
+        log.warning("%s: %d text(s) carry two or more different labels (e.g. %r: %s); "
+                    "check them — both rows are kept", where, len(clash), first[:40],
+                    ", ".join(seen))
 
 
 def _as_code_list(v):

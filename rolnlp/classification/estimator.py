@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..codebook import CODEBOOK_VERSION
 from ..errors import LabelError
 from .features import SHAPE_FEATURES, get_analyzer, shape_features, tokenizer_fingerprint
-from .portable import PortableModel, calibrate
+from .portable import PortableModel, as_texts, calibrate, text_hashes
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +32,7 @@ MODELS = ("logreg", "svm")
 
 
 def _as_texts(X):
-    if isinstance(X, str):
-        raise TypeError("X must be an iterable of strings, not a single str")
-    try:
-        texts = list(X)
-    except TypeError:
-        raise TypeError(f"X must be an iterable of strings, not {type(X).__name__}") from None
-    for t in texts:
-        if not isinstance(t, str):
-            raise TypeError(f"X must contain str, found {type(t).__name__}")
-    return texts
+    return as_texts(X, "X")
 
 
 class ParagraphClassifier(ClassifierMixin, BaseEstimator):
@@ -201,7 +192,7 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         texts = _as_texts(X)
         y = np.asarray(y, dtype=object).astype(str)
         if len(texts) != len(y):
-            raise ValueError(f"X has {len(texts)} texts but y has {len(y)} labels")
+            raise LabelError(f"X has {len(texts)} texts but y has {len(y)} labels")
         self._linear()  # validate model name before the expensive part
         classes, y_idx = np.unique(y, return_inverse=True)
         if len(classes) < 2:
@@ -212,6 +203,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("class_weight must be 'balanced', 'sqrt', a dict or None, "
                              f"got {self.class_weight!r}")
         self._y_fit = y_idx
+        self.train_hashes_ = np.unique(text_hashes(texts))
+        self._exported = None
         Xm = self._fit_features(texts)
         cw = self._class_weight()
         est = self._linear(cw).fit(Xm, y_idx)
@@ -318,6 +311,55 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         """
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
+    # -- the interface shared with a loaded model ---------------------------------
+    @property
+    def metadata(self) -> dict:
+        """What a saved model would record (parameters, tokenizer, versions)."""
+        return self._portable().metadata
+
+    def explain(self, X, top_n=5):
+        """Probabilities and, per text, the terms that most supported its top class.
+
+        Parameters
+        ----------
+        X : iterable of str
+        top_n : int, default 5
+
+        Returns
+        -------
+        (numpy.ndarray, list of tuple of str)
+            As :meth:`rolnlp.classification.portable.PortableModel.explain`.
+
+        Example
+        -------
+        >>> proba, evidence = clf.explain(["依法办理行政复议案件"])  # doctest: +SKIP
+        """
+        return self._portable().explain(X, top_n=top_n)
+
+    def overlap(self, X):
+        """Which texts (after normalisation) were among the training texts.
+
+        Parameters
+        ----------
+        X : iterable of str
+
+        Returns
+        -------
+        numpy.ndarray of bool
+
+        Example
+        -------
+        >>> clf.overlap(["办理行政复议案件"])  # doctest: +SKIP
+        array([ True])
+        """
+        return self._portable().overlap(X)
+
+    def _portable(self):
+        check_is_fitted(self, "coef_")
+        if getattr(self, "_exported", None) is None:
+            self._exported = self.export()
+        return self._exported
+
     # -- export ----------------------------------------------------------------------
     def export(self, metadata=None) -> PortableModel:
         """The numpy-only :class:`PortableModel` equivalent of this fitted estimator.
@@ -349,7 +391,8 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         meta.update(metadata or {})
         c = self.calibration_
         return PortableModel(self.classes_.tolist(), blocks, self.coef_, self.intercept_,
-                             c["method"], c.get("a"), c.get("b"), meta)
+                             c["method"], c.get("a"), c.get("b"), meta,
+                             train_hashes=getattr(self, "train_hashes_", None))
 
     def save(self, path, metadata=None):
         """Save the fitted model to directory ``path`` in the safe format.

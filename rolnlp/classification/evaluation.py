@@ -1,5 +1,5 @@
 """Evaluation: metrics of a fitted model, grouped cross-validation, model
-comparison, threshold choice and the weak-label experiment.
+comparison and threshold choice.
 
 Cross-validation always groups units by source report (``group`` column from
 :func:`~rolnlp.classification.data.load_labelled`: url, else source), so no
@@ -99,8 +99,8 @@ def cross_val_proba(make_estimator, texts, y, groups, *, n_splits=5, random_stat
         Returns a fresh unfitted estimator.
     texts, y, groups : sequences
     extra : tuple of (texts, labels, groups), optional
-        Additional training rows (e.g. weak labels) added to every training
-        fold, except rows whose group is in the test fold.
+        Additional training rows added to every training fold, except rows
+        whose group is in the test fold.
     progress : bool
 
     Returns
@@ -224,84 +224,26 @@ def choose_threshold(classes, proba, primary, secondary, grid=None):
     return best["threshold"], best["set_micro_f1"], curve
 
 
-def weak_label_experiment(data, chunks_path, *, params=None, n_splits=5, random_state=0,
-                          progress=True, max_per_class=None):
-    """Does adding heading-derived labels for unlabelled chunk paragraphs help?
-
-    Chunk texts are split with :func:`rolnlp.read_report`; paragraphs whose
-    heading path maps to a category (:func:`rolnlp.classification.weak.path_category`)
-    and that are not among the labelled texts become weak examples.  Both
-    models are scored by the same grouped CV on the labelled data only; weak
-    rows from a report in the test fold are left out of that fold's training.
-
-    Returns
-    -------
-    dict
-        ``n_chunks``, ``n_weak``, weak label counts, baseline and augmented
-        macro-F1/accuracy, and their deltas.
-    """
-    import json
-    from collections import Counter
-
-    from .estimator import ParagraphClassifier
-    from .weak import weak_examples
-
-    df = load_labelled(data)
-    texts, y, groups = df["text"].tolist(), df["label"].to_numpy(), df["group"].to_numpy()
-    chunk_rows = []
-    with open(chunks_path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                r = json.loads(line)
-                chunk_rows.append(((r.get("url") or r.get("id")), r["text"]))
-    weak = weak_examples(chunk_rows, exclude=texts)
-    if max_per_class:
-        rng = np.random.default_rng(random_state)
-        by = {}
-        for w in weak:
-            by.setdefault(w["label"], []).append(w)
-        weak = [w for k in sorted(by) for w in
-                (by[k] if len(by[k]) <= max_per_class else
-                 [by[k][i] for i in sorted(rng.choice(len(by[k]), max_per_class, replace=False))])]
-    params = {**(params or {}), "random_state": random_state}
-
-    def make():
-        return ParagraphClassifier(**params)
-
-    res = {"n_chunks": len(chunk_rows), "n_weak": len(weak),
-           "weak_label_counts": dict(sorted(Counter(w["label"] for w in weak).items()))}
-    base_c, base_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
-                                     random_state=random_state, progress=progress,
-                                     desc="baseline")
-    extra = ([w["text"] for w in weak], [w["label"] for w in weak], [w["group"] for w in weak])
-    aug_c, aug_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
-                                   random_state=random_state, extra=extra if weak else None,
-                                   progress=progress, desc="with weak labels")
-    mb = metrics(y, base_c[base_p.argmax(axis=1)], labels=list(base_c))
-    ma = metrics(y, aug_c[aug_p.argmax(axis=1)], labels=list(aug_c))
-    res.update({"baseline_macro_f1": mb["macro_f1"], "baseline_accuracy": mb["accuracy"],
-                "weak_macro_f1": ma["macro_f1"], "weak_accuracy": ma["accuracy"],
-                "delta_macro_f1": ma["macro_f1"] - mb["macro_f1"],
-                "delta_accuracy": ma["accuracy"] - mb["accuracy"]})
-    return res
-
-
-def evaluate(data, *, model=None, threshold=None):
+def evaluate(data, *, model=None):
     """Score a trained model on labelled data.
+
+    Warns (``logging``) when some of the evaluation texts were among the
+    model's training texts (compared by hash after normalisation): such
+    figures overstate what the model does on new reports.
 
     Parameters
     ----------
     data : labelled data accepted by :func:`~rolnlp.classification.data.load_labelled`
     model : path, PortableModel, ParagraphClassifier or None
         ``None`` uses the shipped model.
-    threshold : float, optional
-        Unused for the single-label metrics; kept for the CLI's symmetry.
 
     Returns
     -------
     dict
         ``accuracy``, ``macro_f1``, ``per_class`` (DataFrame), ``confusion``
-        (DataFrame), ``n`` and ``unknown_labels`` (codes the model cannot predict).
+        (DataFrame), ``n``, ``unknown_labels`` (codes the model cannot
+        predict) and ``n_seen_in_training`` (evaluation texts that were also
+        training texts).
 
     Example
     -------
@@ -317,7 +259,14 @@ def evaluate(data, *, model=None, threshold=None):
     if unknown:
         log.warning("labels the model cannot predict (always counted as errors): %s",
                     ", ".join(unknown))
-    pred = m.predict(df["text"].tolist())
+    texts = df["text"].tolist()
+    seen = int(m.overlap(texts).sum()) if hasattr(m, "overlap") else 0
+    if seen:
+        log.warning("%d of %d evaluation texts (%.0f%%) were in the model's training data: "
+                    "these figures overstate performance on new reports; evaluate on "
+                    "held-out reports", seen, len(texts), 100 * seen / len(texts))
+    pred = m.predict(texts)
     out = metrics(df["label"].tolist(), pred, labels=classes + unknown)
     out["unknown_labels"] = unknown
+    out["n_seen_in_training"] = seen
     return out

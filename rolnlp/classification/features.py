@@ -18,6 +18,7 @@ import re
 import threading
 from functools import lru_cache
 
+from .._caches import register_cache
 from ..reading import normalize_text
 
 FEATURE_KINDS = ("word", "char")
@@ -52,6 +53,7 @@ def normalize(text: str) -> str:
 # Each feature block and the empty-text check normalise the same text; a
 # small LRU cache (thread-safe) lets them share one cleaning pass.
 _normalized = lru_cache(maxsize=4096)(normalize_text)
+register_cache("classification.normalized", _normalized.cache_clear)
 
 
 class Analyzer:
@@ -131,6 +133,16 @@ def _ngrams(seq, lo, hi, sep):
 
 _analyzers: dict = {}
 _analyzers_lock = threading.Lock()
+_MAX_ANALYZERS = 16  # configurations; each holds an LRU of _CACHE_SIZE term lists
+
+
+def _clear_analyzers():
+    with _analyzers_lock:
+        for a in _analyzers.values():
+            a._cached.cache_clear()
+
+
+register_cache("classification.analyzers", _clear_analyzers)
 
 
 def get_analyzer(kind: str, ngram_range=(1, 1)) -> Analyzer:
@@ -145,24 +157,16 @@ def get_analyzer(kind: str, ngram_range=(1, 1)) -> Analyzer:
     with _analyzers_lock:
         a = _analyzers.get(key)
         if a is None:
+            if len(_analyzers) >= _MAX_ANALYZERS:  # drop the oldest configuration
+                _analyzers.pop(next(iter(_analyzers)))._cached.cache_clear()
             a = _analyzers[key] = Analyzer(kind, key[1])
     return a
 
 
-_tok = None
-_tok_lock = threading.Lock()
-
-
 def _tokenizer():
-    global _tok
-    with _tok_lock:
-        if _tok is None:
-            from ..text import Tokenizer
-            _tok = Tokenizer(**TOKENIZER_OPTIONS)
-    return _tok
-
-
-TOKENIZER_OPTIONS: dict = {}  # Tokenizer() defaults; recorded in saved models
+    # the library's one default Tokenizer (its options are recorded in saved models)
+    from ..text import default_tokenizer
+    return default_tokenizer()
 
 
 def tokenizer_fingerprint() -> dict:

@@ -22,34 +22,35 @@ Example
 """
 from __future__ import annotations
 
-import hashlib
-import io
-import json
 import logging
 import os
-import re
-import zipfile
+from collections.abc import Mapping, Set
 from pathlib import Path
 
 import numpy as np
 
-from .._io import atomic_write
 from ..codebook import CODEBOOK_VERSION
 from ..errors import ModelError
+from ..persistence import MANIFEST_FILE, Limits, load_bundle, save_bundle
 from .charvec import MAX_N as CHAR_MAX_N, CharIndex
 from .features import (FEATURE_KINDS, SHAPE_FEATURES, get_analyzer, normalize, shape_features,
                        tokenizer_fingerprint)
 
 log = logging.getLogger(__name__)
 
-FORMAT = "rolnlp-linear-text"
-# version 2 added the "shape" block; models without one are still written as 1
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)
+FORMAT = "rolnlp-linear-text"  # the bundle kind
+FORMAT_VERSION = 3  # 3: a rolnlp.persistence bundle, with training-text hashes
+READABLE_VERSIONS = (3,)
 SHAPE = "shape"
-MODEL_FILE = "model.json"
-_ARRAYS_NAME = re.compile(r"^arrays-[0-9a-f]{16}\.npz$")
-_MAX_JSON_BYTES = 5_000_000
+MODEL_FILE = MANIFEST_FILE
+# bounds on what a manifest may declare, far above any real model
+_MAX_CLASSES = 1000
+_MAX_FEATURES = 5_000_000
+_MAX_TERM_CHARS = 200
+_MAX_TRAIN_HASHES = 10_000_000
+# batches up to this size go through dictionary lookups rather than array code
+_SMALL_BATCH = 8
+_SMALL_CHARS = 4000
 CALIBRATIONS = ("softmax", "sigmoid")
 
 
@@ -77,13 +78,80 @@ def calibrate(decision: np.ndarray, method: str, a=None, b=None) -> np.ndarray:
     raise ValueError(f"unknown calibration {method!r}")
 
 
+def as_texts(texts, what="texts"):
+    """A list of the strings in ``texts`` (any iterable of str but a single str).
+
+    Accepts lists, tuples, pandas Series, numpy arrays of str and generators.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    what : str
+        How error messages name the argument.
+
+    Returns
+    -------
+    list of str
+
+    Raises
+    ------
+    TypeError
+        ``texts`` is a single str, not iterable, or holds a non-str item.
+
+    Example
+    -------
+    >>> as_texts(t for t in ("a", "b"))
+    ['a', 'b']
+    """
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{what} must be an iterable of str, not a single {type(texts).__name__}")
+    if isinstance(texts, (Mapping, Set)):  # no meaningful order to answer in
+        raise TypeError(f"{what} must be an ordered iterable of str, not {type(texts).__name__}")
+    try:
+        out = list(texts)
+    except TypeError:
+        raise TypeError(f"{what} must be an iterable of str, not {type(texts).__name__}") from None
+    for i, t in enumerate(out):
+        if not isinstance(t, str):  # numpy's str_ is a str subclass: accepted
+            raise TypeError(f"{what} must hold str, found {type(t).__name__} at position {i}")
+    return out
+
+
+def text_hashes(texts) -> np.ndarray:
+    """8-byte BLAKE2b hashes of the normalised texts, as uint64.
+
+    A model stores those of its training texts (sorted, unique) so that
+    evaluation on overlapping data can be flagged without storing the texts.
+
+    Parameters
+    ----------
+    texts : iterable of str
+
+    Returns
+    -------
+    numpy.ndarray of uint64, one per text
+
+    Example
+    -------
+    >>> text_hashes(["行政复议"]).dtype
+    dtype('uint64')
+    """
+    import hashlib
+
+    digests = b"".join(hashlib.blake2b(normalize(t).encode("utf-8"), digest_size=8).digest()
+                       for t in texts)
+    return np.frombuffer(digests, dtype="<u8").astype(np.uint64)
+
+
 class PortableModel:
-    """A linear TF-IDF text classifier that runs on numpy alone.
+    """A linear TF-IDF text classifier for inference (numpy and a sparse product).
 
     Build one with :meth:`rolnlp.ParagraphClassifier.export` or
-    :func:`load_model`; it has the prediction API of the estimator
-    (``classes_``, ``predict``, ``predict_proba``, ``decision_function``) plus
-    :meth:`explain` and :meth:`save`.
+    :func:`load_model`.  It and the fitted :class:`~rolnlp.ParagraphClassifier`
+    that :func:`rolnlp.train` returns share one interface, so a trained and
+    a loaded classifier behave alike: ``classes_``, ``metadata``,
+    ``decision_function(texts)``, ``predict_proba(texts)``, ``predict(texts)``,
+    ``explain(texts, top_n=5)``, ``overlap(texts)`` and ``save(path)``.
 
     Parameters
     ----------
@@ -101,6 +169,9 @@ class PortableModel:
     calib_a, calib_b : ndarray (n_classes,), optional
         Sigmoid parameters.
     metadata : dict, optional
+    train_hashes : ndarray of uint64, optional
+        :func:`text_hashes` of the training texts, so evaluation data that
+        overlaps them can be detected (:meth:`overlap`).
 
     Example
     -------
@@ -110,7 +181,7 @@ class PortableModel:
     """
 
     def __init__(self, classes, blocks, coef, intercept, calibration="softmax",
-                 calib_a=None, calib_b=None, metadata=None):
+                 calib_a=None, calib_b=None, metadata=None, train_hashes=None):
         self.classes_ = np.asarray(list(classes), dtype=object)
         self.blocks = [dict(b) for b in blocks]
         self.coef_ = np.asarray(coef, dtype=np.float64)
@@ -119,6 +190,8 @@ class PortableModel:
         self.calib_a = None if calib_a is None else np.asarray(calib_a, dtype=np.float64)
         self.calib_b = None if calib_b is None else np.asarray(calib_b, dtype=np.float64)
         self.metadata = dict(metadata or {})
+        self.train_hashes = (None if train_hashes is None
+                             else np.unique(np.asarray(train_hashes, dtype=np.uint64)))
         self._coef_t = np.ascontiguousarray(self.coef_.T)
         offset = 0
         for b in self.blocks:
@@ -142,19 +215,9 @@ class PortableModel:
     def _transform(self, texts):
         """Sparse TF-IDF rows as (row, col, value) arrays, rows in order."""
         rows, cols, vals, rank = [], [], [], []
-        for k, b in enumerate(self.blocks):
-            if "char_index" in b:  # all texts at once, in numpy
-                r, c, counts = b["char_index"].count([normalize(t) for t in texts])
-                if len(r):
-                    tf = counts.astype(np.float64)
-                    if b["sublinear_tf"]:
-                        tf = np.log(tf) + 1.0
-                    w = tf * b["idf"][c]
-                    norm = np.sqrt(np.bincount(r, weights=w * w, minlength=len(texts)))
-                    rows.append(r)
-                    cols.append(c + b["offset"])
-                    vals.append(w / norm[r])
-                    rank.append(np.full(len(r), k))
+        # a few short texts: plain dictionary lookups cost less than the fixed
+        # price of the array pipeline; both give bit-identical values
+        small = len(texts) <= _SMALL_BATCH and sum(map(len, texts)) <= _SMALL_CHARS
         for k, b in enumerate(self.blocks):
             if b["kind"] == SHAPE:
                 for i, text in enumerate(texts):
@@ -165,9 +228,15 @@ class PortableModel:
                     vals.append(w[idx])
                     rank.append(np.full(len(idx), k))
                 continue
-            if "char_index" in b:
-                continue
-            r, c, w = self._word_block(b, texts)
+            if small:
+                r, c, w = self._small_block(b, texts)
+            elif "char_index" in b:  # all texts at once, in numpy
+                r, c, counts = b["char_index"].count([normalize(t) for t in texts])
+                w = self._weights(b, counts, c)
+                if len(r):
+                    w = w / np.sqrt(np.bincount(r, weights=w * w, minlength=len(texts)))[r]
+            else:
+                r, c, w = self._word_block(b, texts)
             rows.append(r)
             cols.append(c + b["offset"])
             vals.append(w)
@@ -176,9 +245,49 @@ class PortableModel:
             e = np.zeros(0)
             return e.astype(np.int64), e.astype(np.int64), e
         rows, cols, vals = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
-        # by row (explain() slices rows), blocks in model order within a row
-        order = np.lexsort((np.concatenate(rank), rows))
-        return rows[order], cols[order], vals[order]
+        if len(self.blocks) > 1:
+            # by row (explain() slices rows), blocks in model order within a row
+            order = np.lexsort((np.concatenate(rank), rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+        return rows, cols, vals
+
+    @staticmethod
+    def _weights(b, counts, c):
+        tf = np.asarray(counts, dtype=np.float64)
+        if b["sublinear_tf"]:
+            tf = np.log(tf) + 1.0
+        return tf * b["idf"][c]
+
+    def _small_block(self, b, texts):
+        """One block's (rows, cols, tf-idf) by dictionary lookups, in the order and
+        with the arithmetic of the batch paths (so values are identical)."""
+        get, analyze = b["index"].get, b["analyzer"].analyze
+        by_column = "char_index" in b  # the char path yields columns sorted per row
+        rows, cols, vals = [], [], []
+        for i, text in enumerate(texts):
+            counts: dict = {}
+            for t in analyze(text):
+                j = get(t)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            if not counts:
+                continue
+            c = np.fromiter(sorted(counts) if by_column else counts, dtype=np.int64,
+                            count=len(counts))
+            w = self._weights(b, [counts[j] for j in c.tolist()], c)
+            if by_column:
+                norm = np.sqrt(np.bincount(np.zeros(len(w), dtype=np.int64), weights=w * w))[0]
+            else:
+                norm = np.sqrt(np.dot(w, w))
+            if norm > 0:
+                w = w / norm
+            rows.append(np.full(len(c), i, dtype=np.int64))
+            cols.append(c)
+            vals.append(w)
+        if not rows:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, np.zeros(0)
+        return np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
 
     @staticmethod
     def _word_block(b, texts):
@@ -215,24 +324,20 @@ class PortableModel:
         return r, c, w
 
     def _check_texts(self, texts):
-        if isinstance(texts, str):
-            raise TypeError("expected a list of strings, got a single str")
-        texts = list(texts)
-        for t in texts:
-            if not isinstance(t, str):
-                raise TypeError(f"texts must be str, got {type(t).__name__}")
-        return texts
+        return as_texts(texts)
 
     # -- prediction -----------------------------------------------------------
     def _decide(self, texts):
         rows, cols, vals = self._transform(texts)
         n = len(texts)
-        d = np.tile(self.intercept_, (n, 1))
-        if len(vals):
-            contrib = vals[:, None] * self._coef_t[cols]
-            for k in range(d.shape[1]):
-                d[:, k] += np.bincount(rows, weights=contrib[:, k], minlength=n)
-        return d, (rows, cols, vals)
+        from scipy import sparse
+
+        # one sparse (n × features) by dense (features × classes) product, for
+        # every batch size (so a text scores bit-identically alone or in a
+        # batch); rows are already in order, so the row pointers are a search away
+        indptr = np.searchsorted(rows, np.arange(n + 1))
+        x = sparse.csr_matrix((vals, cols, indptr), shape=(n, self._coef_t.shape[0]))
+        return np.asarray(x @ self._coef_t) + self.intercept_, (rows, cols, vals)
 
     def decision_function(self, texts):
         """Linear decision values, shape (n_texts, n_classes)."""
@@ -248,13 +353,13 @@ class PortableModel:
         p = self.predict_proba(texts)
         return [str(c) for c in self.classes_[p.argmax(axis=1)]]
 
-    def explain(self, texts, top=5):
+    def explain(self, texts, top_n=5):
         """Probabilities plus, per text, the terms that most supported its top class.
 
         Parameters
         ----------
-        texts : list of str
-        top : int
+        texts : iterable of str
+        top_n : int, default 5
             Number of terms to return per text.
 
         Returns
@@ -262,29 +367,67 @@ class PortableModel:
         proba : ndarray (n_texts, n_classes)
         evidence : list of tuple of str
             Terms with the largest positive ``coef × tfidf`` for the top class.
+
+        Example
+        -------
+        >>> proba, evidence = model.explain(["依法办理行政复议案件"], top_n=3)  # doctest: +SKIP
         """
         texts = self._check_texts(texts)
         d, (rows, cols, vals) = self._decide(texts)
         proba = calibrate(d, self.calibration, self.calib_a, self.calib_b)
-        best = proba.argmax(axis=1)
+        return proba, self._evidence(len(texts), proba.argmax(axis=1), rows, cols, vals, top_n)
+
+    def _evidence(self, n, best, rows, cols, vals, top_n):
+        """Top terms per text for its best class, selected for the whole batch at once."""
+        evidence = [()] * n
+        if not len(vals) or top_n <= 0:
+            return evidence
+        contrib = vals * self.coef_[best[rows], cols]
+        keep = (contrib > 0) & (cols < self._n_terms)  # layout cues are not terms
+        r, c, w = rows[keep], cols[keep], contrib[keep]
+        order = np.lexsort((-w, r))  # by text, then strongest first (stable on ties)
+        r, c = r[order], c[order]
+        start = np.searchsorted(r, r, side="left")
+        # a term may come from both the word and the char block: keep 2 × top_n
+        # candidates per text, enough to fill top_n distinct terms
+        sel = (np.arange(len(r)) - start) < 2 * top_n
+        r, c = r[sel].tolist(), c[sel].tolist()
         names = self.feature_names()
-        contrib = vals * self.coef_[best[rows], cols] if len(vals) else vals
-        evidence = []
-        bounds = np.searchsorted(rows, np.arange(len(texts) + 1))
-        for i in range(len(texts)):
-            lo, hi = bounds[i], bounds[i + 1]
-            order = np.argsort(-contrib[lo:hi], kind="stable")
-            terms = []
-            for j in order:
-                if contrib[lo + j] <= 0 or len(terms) >= top:
-                    break
-                if cols[lo + j] >= self._n_terms:
-                    continue
-                term = names[cols[lo + j]]
-                if term not in terms:
-                    terms.append(term)
-            evidence.append(tuple(terms))
-        return proba, evidence
+        cur, terms = -1, []
+        for i, j in zip(r, c):
+            if i != cur:
+                if cur >= 0:
+                    evidence[cur] = tuple(terms)
+                cur, terms = i, []
+            if len(terms) < top_n:
+                t = names[j]
+                if t not in terms:
+                    terms.append(t)
+        if cur >= 0:
+            evidence[cur] = tuple(terms)
+        return evidence
+
+    def overlap(self, texts):
+        """Which ``texts`` (after normalisation) were among the training texts.
+
+        Parameters
+        ----------
+        texts : iterable of str
+
+        Returns
+        -------
+        ndarray of bool
+            All False when the model stores no training-text hashes.
+
+        Example
+        -------
+        >>> model.overlap(["依法办理行政复议案件"])  # doctest: +SKIP
+        array([False])
+        """
+        texts = self._check_texts(texts)
+        if self.train_hashes is None or not len(texts):
+            return np.zeros(len(texts), dtype=bool)
+        return np.isin(text_hashes(texts), self.train_hashes)
 
     def feature_names(self):
         """All feature names in column order (word n-grams joined by a space;
@@ -297,13 +440,21 @@ class PortableModel:
     def save(self, path):
         """Save to directory ``path`` (created if needed) without pickle, atomically.
 
+        The model is written as a :mod:`rolnlp.persistence` bundle of kind
+        ``"rolnlp-linear-text"``.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+
+        Returns
+        -------
+        pathlib.Path
+
         Example
         -------
         >>> model.save("models/my-model")  # doctest: +SKIP
         """
-        path = Path(path)
-        if path.exists() and not path.is_dir():
-            raise ModelError(f"{path} exists and is not a directory")
         arrays = {"coef": self.coef_, "intercept": self.intercept_}
         for i, b in enumerate(self.blocks):
             arrays[f"vocab_{i}"] = np.asarray(b["vocab"], dtype=str)
@@ -312,15 +463,12 @@ class PortableModel:
                 arrays[f"scale_{i}"] = np.asarray(b["scale"], dtype=np.float64)
             else:
                 arrays[f"idf_{i}"] = np.asarray(b["idf"], dtype=np.float64)
-        has_shape = any(b["kind"] == SHAPE for b in self.blocks)
         if self.calibration == "sigmoid":
             arrays["calib_a"], arrays["calib_b"] = self.calib_a, self.calib_b
-        blob = _npz_bytes(arrays)
-        digest = hashlib.sha256(blob).hexdigest()
-        name = f"arrays-{digest[:16]}.npz"
-        doc = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION if has_shape else 1,
+        if self.train_hashes is not None:
+            arrays["train_hashes"] = self.train_hashes
+        manifest = {
+            "version": FORMAT_VERSION,
             "codebook_version": self.metadata.get("codebook_version", CODEBOOK_VERSION),
             "classes": [str(c) for c in self.classes_],
             "calibration": self.calibration,
@@ -328,47 +476,24 @@ class PortableModel:
                        else {"kind": b["kind"], "ngram_range": list(b["ngram_range"]),
                              "sublinear_tf": bool(b["sublinear_tf"]),
                              "n_features": int(len(b["vocab"]))} for b in self.blocks],
-            "arrays": {"file": name, "sha256": digest},
             "metadata": self.metadata,
         }
-        path.mkdir(parents=True, exist_ok=True)
-        # new arrays under a new name first, then switch model.json: an
-        # interruption at any point leaves a consistent (old or new) model
-        with atomic_write(path / name, "wb") as f:
-            f.write(blob)
-        with atomic_write(path / MODEL_FILE) as f:
-            f.write(json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
-        for old in path.glob("arrays-*.npz"):
-            if old.name != name:
-                old.unlink(missing_ok=True)
-        log.info("saved model to %s (%d bytes of arrays)", path, len(blob))
-        return path
-
-
-def _npz_bytes(arrays: dict) -> bytes:
-    """An ``.npz`` archive with fixed timestamps, so equal models give equal bytes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for key in sorted(arrays):
-            a = io.BytesIO()
-            np.lib.format.write_array(a, np.ascontiguousarray(arrays[key]), allow_pickle=False)
-            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, a.getvalue())
-    return buf.getvalue()
+        return save_bundle(path, kind=FORMAT, manifest=manifest, arrays=arrays)
 
 
 def _fail(path, why):
     raise ModelError(f"refusing to load model {path}: {why}")
 
 
-def load_model(path) -> PortableModel:
+def load_model(path, *, limits: Limits | None = None) -> PortableModel:
     """Load a model saved by :meth:`PortableModel.save` (never unpickles).
 
     Parameters
     ----------
     path : str or os.PathLike
         The model directory (or its ``model.json``).
+    limits : rolnlp.persistence.Limits, optional
+        Size bounds checked before anything is decompressed.
 
     Returns
     -------
@@ -377,8 +502,8 @@ def load_model(path) -> PortableModel:
     Raises
     ------
     ModelError
-        Missing, foreign (e.g. a pickle), tampered (checksum mismatch) or
-        malformed model files.
+        Missing, foreign (e.g. a pickle), tampered (checksum mismatch),
+        malformed or oversized model files.
 
     Example
     -------
@@ -387,55 +512,38 @@ def load_model(path) -> PortableModel:
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"model path must be str or os.PathLike, not {type(path).__name__}")
     path = Path(path)
-    meta_path = path / MODEL_FILE if path.is_dir() else path
-    if not meta_path.is_file():
+    if not (path / MODEL_FILE if path.is_dir() else path).is_file():
         raise ModelError(f"no model at {path}: expected a directory containing {MODEL_FILE} "
                          "(build the shipped one with 'python models/build.py' or set ROLNLP_MODEL)")
-    raw = meta_path.read_bytes()[:_MAX_JSON_BYTES + 1]
-    if len(raw) > _MAX_JSON_BYTES:
-        _fail(meta_path, "model.json is implausibly large")
-    try:
-        doc = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        _fail(meta_path, "not a rolnlp model (not JSON; rolnlp never loads pickles)")
-    _check_schema(meta_path, doc)
-    arrays_path = meta_path.parent / doc["arrays"]["file"]
-    if not arrays_path.is_file():
-        _fail(meta_path, f"arrays file {arrays_path.name} is missing")
-    blob = arrays_path.read_bytes()
-    if hashlib.sha256(blob).hexdigest() != doc["arrays"]["sha256"]:
-        _fail(meta_path, f"checksum mismatch for {arrays_path.name} (file altered or corrupt)")
-    try:
-        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            arrays = {k: z[k] for k in z.files}
-    except Exception as e:  # any parse failure of a foreign archive
-        _fail(meta_path, f"arrays file is not a plain numpy archive ({type(e).__name__}: {e})")
-    model = _build(meta_path, doc, arrays)
-    _check_compat(meta_path, doc)
+
+    def validate(doc, specs):
+        _check_schema(path, doc)
+        _check_specs(path, doc, specs)
+
+    doc, arrays = load_bundle(path, kind=FORMAT, limits=limits, validate=validate)
+    model = _build(path, doc, arrays)
+    _check_compat(path, doc)
     return model
 
 
 def _check_schema(path, doc):
-    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-        _fail(path, f"not a {FORMAT} model file")
-    if doc.get("format_version") not in READABLE_VERSIONS:
-        _fail(path, f"format version {doc.get('format_version')!r} is not supported "
+    if doc.get("version") not in READABLE_VERSIONS:
+        _fail(path, f"model version {doc.get('version')!r} is not supported "
                     f"(this rolnlp reads versions {', '.join(map(str, READABLE_VERSIONS))})")
     classes = doc.get("classes")
-    if (not isinstance(classes, list) or len(classes) < 2
-            or not all(isinstance(c, str) and c for c in classes)
+    if (not isinstance(classes, list) or not 2 <= len(classes) <= _MAX_CLASSES
+            or not all(isinstance(c, str) and 0 < len(c) <= 100 for c in classes)
             or len(set(classes)) != len(classes)):
         _fail(path, "'classes' must be a list of at least two distinct strings")
     if doc.get("calibration") not in CALIBRATIONS:
         _fail(path, f"'calibration' must be one of {CALIBRATIONS}")
     blocks = doc.get("blocks")
-    if not isinstance(blocks, list) or not blocks:
-        _fail(path, "'blocks' must be a non-empty list")
+    if not isinstance(blocks, list) or not 0 < len(blocks) <= 3:
+        _fail(path, "'blocks' must be a list of one to three feature blocks")
     for i, b in enumerate(blocks):
         if isinstance(b, dict) and b.get("kind") == SHAPE:
-            # only as the last block, of a version-2 file, with this library's cues
-            if (doc["format_version"] < 2 or i != len(blocks) - 1
-                    or b.get("n_features") != len(SHAPE_FEATURES)):
+            # only as the last block, with this library's cues
+            if i != len(blocks) - 1 or b.get("n_features") != len(SHAPE_FEATURES):
                 _fail(path, f"malformed shape block {b!r} (this rolnlp computes "
                             f"{len(SHAPE_FEATURES)} layout cues, as the last block)")
             continue
@@ -444,65 +552,76 @@ def _check_schema(path, doc):
               and all(isinstance(n, int) and 1 <= n <= 10 for n in b["ngram_range"])
               and b["ngram_range"][0] <= b["ngram_range"][1]
               and isinstance(b.get("sublinear_tf"), bool)
-              and isinstance(b.get("n_features"), int) and b["n_features"] >= 0)
+              and isinstance(b.get("n_features"), int)
+              and 0 <= b["n_features"] <= _MAX_FEATURES)
         if not ok:
             _fail(path, f"malformed feature block {b!r}")
-    arr = doc.get("arrays")
-    if (not isinstance(arr, dict) or not isinstance(arr.get("file"), str)
-            or not _ARRAYS_NAME.match(arr["file"])
-            or not isinstance(arr.get("sha256"), str) or len(arr["sha256"]) != 64):
-        _fail(path, "'arrays' must name an arrays-<hash>.npz file and its sha256")
-    if not isinstance(doc.get("metadata", {}), dict):
+    meta = doc.get("metadata", {})
+    if not isinstance(meta, dict):
         _fail(path, "'metadata' must be an object")
+    if not isinstance(meta.get("tokenizer", {}), dict):
+        _fail(path, "'metadata.tokenizer' must be an object")
+    if "threshold" in meta and not (isinstance(meta["threshold"], (int, float))
+                                    and 0 <= meta["threshold"] <= 1):
+        _fail(path, "'metadata.threshold' must be a number within [0, 1]")
+
+
+def _expected_specs(doc):
+    """Array name -> (dtype kind, shape or None for the vocabularies) the manifest justifies."""
+    n_classes = len(doc["classes"])
+    n_total = sum(b["n_features"] for b in doc["blocks"])
+    exp = {"coef": ("f", (n_classes, n_total)), "intercept": ("f", (n_classes,))}
+    for i, b in enumerate(doc["blocks"]):
+        n = b["n_features"]
+        exp[f"vocab_{i}"] = ("U", (n,))
+        if b["kind"] == SHAPE:
+            exp[f"mean_{i}"] = exp[f"scale_{i}"] = ("f", (n,))
+        else:
+            exp[f"idf_{i}"] = ("f", (n,))
+    if doc["calibration"] == "sigmoid":
+        exp["calib_a"] = exp["calib_b"] = ("f", (n_classes,))
+    return exp
+
+
+def _check_specs(path, doc, specs):
+    """Refuse declared arrays the manifest does not justify, before any is read."""
+    exp = _expected_specs(doc)
+    names = set(specs) - {"train_hashes"}
+    if names != set(exp):
+        _fail(path, f"arrays {sorted(names)[:12]} differ from the expected {sorted(exp)}")
+    for key, (kind, shape) in exp.items():
+        dtype, got = specs[key]
+        if dtype.kind != kind or got != shape:
+            _fail(path, f"{key} must be {kind} of shape {shape}, declared {dtype} {got}")
+        if kind == "U" and dtype.itemsize > 4 * _MAX_TERM_CHARS:
+            _fail(path, f"{key} declares terms of {dtype.itemsize // 4} characters")
+    if "train_hashes" in specs:
+        dtype, got = specs["train_hashes"]
+        if dtype != np.dtype("<u8") or len(got) != 1 or got[0] > _MAX_TRAIN_HASHES:
+            _fail(path, f"train_hashes must be at most {_MAX_TRAIN_HASHES} uint64, "
+                        f"declared {dtype} {got}")
 
 
 def _build(path, doc, arrays):
-    n_classes = len(doc["classes"])
-    expected = {"coef", "intercept"}
-    for i, b in enumerate(doc["blocks"]):
-        expected |= ({f"vocab_{i}", f"mean_{i}", f"scale_{i}"} if b["kind"] == SHAPE
-                     else {f"vocab_{i}", f"idf_{i}"})
-    if doc["calibration"] == "sigmoid":
-        expected |= {"calib_a", "calib_b"}
-    if set(arrays) != expected:
-        _fail(path, f"arrays file holds {sorted(arrays)}, expected {sorted(expected)}")
-    n_total = 0
     blocks = []
     for i, b in enumerate(doc["blocks"]):
-        n = b["n_features"]
         if b["kind"] == SHAPE:
             vocab, mean, scale = arrays[f"vocab_{i}"], arrays[f"mean_{i}"], arrays[f"scale_{i}"]
-            if vocab.dtype.kind != "U" or vocab.tolist() != list(SHAPE_FEATURES):
+            if vocab.tolist() != list(SHAPE_FEATURES):
                 _fail(path, f"vocab_{i} names layout cues this rolnlp does not compute")
-            for key, a in ((f"mean_{i}", mean), (f"scale_{i}", scale)):
-                if a.shape != (n,) or a.dtype.kind != "f":
-                    _fail(path, f"{key} must be {n} floats, got {a.dtype} {a.shape}")
             if not np.all(scale > 0):
                 _fail(path, f"scale_{i} must be positive")
             blocks.append({"kind": SHAPE, "vocab": vocab, "mean": mean, "scale": scale})
-            n_total += n
             continue
-        vocab, idf = arrays[f"vocab_{i}"], arrays[f"idf_{i}"]
-        if vocab.shape != (n,) or vocab.dtype.kind != "U":
-            _fail(path, f"vocab_{i} must be {n} strings, got {vocab.dtype} {vocab.shape}")
-        if idf.shape != (n,) or idf.dtype.kind != "f":
-            _fail(path, f"idf_{i} must be {n} floats, got {idf.dtype} {idf.shape}")
         blocks.append({"kind": b["kind"], "ngram_range": tuple(b["ngram_range"]),
-                       "sublinear_tf": b["sublinear_tf"], "vocab": vocab, "idf": idf})
-        n_total += n
-    shapes = {"coef": (n_classes, n_total), "intercept": (n_classes,),
-              "calib_a": (n_classes,), "calib_b": (n_classes,)}
-    for key, shape in shapes.items():
-        if key in arrays:
-            a = arrays[key]
-            if a.shape != shape or a.dtype.kind != "f":
-                _fail(path, f"{key} must be floats of shape {shape}, got {a.dtype} {a.shape}")
+                       "sublinear_tf": b["sublinear_tf"], "vocab": arrays[f"vocab_{i}"],
+                       "idf": arrays[f"idf_{i}"]})
     for key, a in arrays.items():
         if a.dtype.kind == "f" and not np.all(np.isfinite(a)):
             _fail(path, f"{key} holds non-finite values")
     return PortableModel(doc["classes"], blocks, arrays["coef"], arrays["intercept"],
                          doc["calibration"], arrays.get("calib_a"), arrays.get("calib_b"),
-                         doc.get("metadata", {}))
+                         doc.get("metadata", {}), train_hashes=arrays.get("train_hashes"))
 
 
 def _check_compat(path, doc):

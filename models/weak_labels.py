@@ -1,9 +1,15 @@
-"""Weak labels from headings: map a heading such as ``（二）促进依法科学民主决策``
-to the codebook category it announces.
+"""The heading weak-label experiment behind the model card (research code, not
+part of the package): map a heading such as ``（二）促进依法科学民主决策`` to the
+codebook category it announces, and measure whether paragraphs labelled that
+way help the classifier.
 
 Report headings follow the national outline's chapters closely, so a few cue
 words per category identify most of them.  Section headings (成效, 不足, 下一步)
 and headings naming no area return ``None``.
+
+Run from the repository root (``models/build.py`` calls it)::
+
+    python -c "import sys; sys.path.insert(0, 'models'); import weak_labels"
 
 Example
 -------
@@ -15,8 +21,16 @@ True
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
-from ..codebook import CATEGORIES
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from rolnlp.classification.data import load_labelled  # noqa: E402
+from rolnlp.classification.evaluation import cross_val_proba, metrics  # noqa: E402
+from rolnlp.codebook import CATEGORIES  # noqa: E402
 
 # heading phrases of the outline chapters, checked before the generic cues;
 # order matters where phrases overlap (更具体的先)
@@ -99,7 +113,7 @@ def path_category(heading_path):
 def weak_examples(texts, *, exclude=(), min_chars=40):
     """Heading-labelled paragraphs from unlabelled report texts.
 
-    Each text is split with :func:`rolnlp.read_report`; every paragraph whose
+    Each text is split into paragraphs by the report parser; every paragraph whose
     heading path maps to a category (:func:`path_category`) and whose
     normalised text is not in ``exclude`` becomes an example.
 
@@ -117,8 +131,11 @@ def weak_examples(texts, *, exclude=(), min_chars=40):
     list of dict
         ``{"text", "label", "group", "heading"}``.
     """
-    from ..reading import read_report
-    from .features import normalize
+    try:  # the parser of text in memory; older readers took text directly
+        from rolnlp.reading import parse_report as read_report
+    except ImportError:
+        from rolnlp.reading import read_report
+    from rolnlp.classification.features import normalize
 
     seen = {normalize(t) for t in exclude}
     out = []
@@ -137,3 +154,64 @@ def weak_examples(texts, *, exclude=(), min_chars=40):
             seen.add(norm)
             out.append({"text": p.text, "label": code, "group": group, "heading": path[-1]})
     return out
+
+
+def weak_label_experiment(data, chunks_path, *, params=None, n_splits=5, random_state=0,
+                          progress=True, max_per_class=None):
+    """Does adding heading-derived labels for unlabelled chunk paragraphs help?
+
+    Chunk texts are split by the report parser; paragraphs whose heading
+    path maps to a category (:func:`path_category`)
+    and that are not among the labelled texts become weak examples.  Both
+    models are scored by the same grouped CV on the labelled data only; weak
+    rows from a report in the test fold are left out of that fold's training.
+
+    Returns
+    -------
+    dict
+        ``n_chunks``, ``n_weak``, weak label counts, baseline and augmented
+        macro-F1/accuracy, and their deltas.
+    """
+    import json
+    from collections import Counter
+
+    from rolnlp.classification.estimator import ParagraphClassifier
+
+    df = load_labelled(data)
+    texts, y, groups = df["text"].tolist(), df["label"].to_numpy(), df["group"].to_numpy()
+    chunk_rows = []
+    with open(chunks_path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                chunk_rows.append(((r.get("url") or r.get("id")), r["text"]))
+    weak = weak_examples(chunk_rows, exclude=texts)
+    if max_per_class:
+        rng = np.random.default_rng(random_state)
+        by = {}
+        for w in weak:
+            by.setdefault(w["label"], []).append(w)
+        weak = [w for k in sorted(by) for w in
+                (by[k] if len(by[k]) <= max_per_class else
+                 [by[k][i] for i in sorted(rng.choice(len(by[k]), max_per_class, replace=False))])]
+    params = {**(params or {}), "random_state": random_state}
+
+    def make():
+        return ParagraphClassifier(**params)
+
+    res = {"n_chunks": len(chunk_rows), "n_weak": len(weak),
+           "weak_label_counts": dict(sorted(Counter(w["label"] for w in weak).items()))}
+    base_c, base_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
+                                     random_state=random_state, progress=progress,
+                                     desc="baseline")
+    extra = ([w["text"] for w in weak], [w["label"] for w in weak], [w["group"] for w in weak])
+    aug_c, aug_p = cross_val_proba(make, texts, y, groups, n_splits=n_splits,
+                                   random_state=random_state, extra=extra if weak else None,
+                                   progress=progress, desc="with weak labels")
+    mb = metrics(y, base_c[base_p.argmax(axis=1)], labels=list(base_c))
+    ma = metrics(y, aug_c[aug_p.argmax(axis=1)], labels=list(aug_c))
+    res.update({"baseline_macro_f1": mb["macro_f1"], "baseline_accuracy": mb["accuracy"],
+                "weak_macro_f1": ma["macro_f1"], "weak_accuracy": ma["accuracy"],
+                "delta_macro_f1": ma["macro_f1"] - mb["macro_f1"],
+                "delta_accuracy": ma["accuracy"] - mb["accuracy"]})
+    return res

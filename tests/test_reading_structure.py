@@ -1,7 +1,7 @@
 """Headings, paragraphs, sections and items on small constructed texts."""
 import pytest
 
-from rolnlp import read_report
+from rolnlp import parse_report
 from rolnlp.reading.structure import cn_number, section_of, segment, split_items
 
 
@@ -65,10 +65,10 @@ def test_run_in_heading_without_punctuation_is_kept_whole():
 
 
 def test_headings_only_and_no_headings():
-    r = read_report("一、主要举措和成效\n（一）统筹推进\n二、存在的不足")
+    r = parse_report("一、主要举措和成效\n（一）统筹推进\n二、存在的不足")
     assert len(r.headings) == 3 and r.paragraphs == []
     assert r.outline()[0]["children"][0]["title"] == "（一）统筹推进"
-    r = read_report("第一段内容。\n第二段内容。")
+    r = parse_report("第一段内容。\n第二段内容。")
     assert r.headings == [] and [p.section for p in r.paragraphs] == ["preamble", "preamble"]
 
 
@@ -96,7 +96,7 @@ def test_cn_number():
 
 
 def test_items():
-    r = read_report("一、工作\n要求如下：一是学法；二是用法。三是守法。\n第一，提高认识。第二，加强领导。\n"
+    r = parse_report("一、工作\n要求如下：一是学法；二是用法。三是守法。\n第一，提高认识。第二，加强领导。\n"
                     "只有一是的段落。")
     items = r.units("item")
     assert [u.text for u in items] == ["一、工作"][:0] + [

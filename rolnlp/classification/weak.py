@@ -117,13 +117,13 @@ def weak_examples(texts, *, exclude=(), min_chars=40):
     list of dict
         ``{"text", "label", "group", "heading"}``.
     """
-    from ..reading import read_report
+    from ..reading import parse_report
     from .features import normalize
 
     seen = {normalize(t) for t in exclude}
     out = []
     for group, text in texts:
-        report = read_report(text)
+        report = parse_report(text)
         for p in report.paragraphs:
             # a heading written inline at the paragraph start is the paragraph itself
             path = tuple(h for h in p.heading_path if not p.text.startswith(h))

@@ -80,6 +80,17 @@ def test_content_switch_to_shortcomings_and_plans():
     assert ps[1].heading_path == ()
 
 
+def test_duty_part_placed_last_is_achievements():
+    text = ("一、主要举措和成效\n全年办理行政复议案件120件。\n"
+            "在肯定成绩的同时，也清醒认识到存在的问题和不足：一是执法力量薄弱。\n"
+            "2025年，我们将继续推进法治政府建设。\n进一步压实党政主要负责人履行推进法治建设第一责任人职责。\n"
+            "2024年，区政府主要负责人认真履行推进法治建设第一责任人职责，主持召开专题会议4次。\n"
+            "区长带头学法用法。")
+    _, ps = _tiles(text)
+    assert [p.section for p in ps] == ["achievements", "shortcomings", "plans", "plans",
+                                       "achievements", "achievements"]
+
+
 @pytest.mark.parametrize("title, code", [
     ("一、2024年法治政府建设主要举措和成效", "achievements"),
     ("一、2023年党政主要负责人履行推进法治建设第一责任人职责", "achievements"),

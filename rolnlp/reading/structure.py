@@ -56,8 +56,13 @@ _SHORTCOMING_SWITCH = re.compile(
     r"(?:存在|认识到|看到|面临|仍有|还有|清醒)[^。]{0,30}(?:问题|不足|短板|差距|薄弱)|"
     r"^[^。]{0,20}(?:问题和不足|不足和问题|存在的问题|存在的不足|问题与不足)")
 _PLAN_SWITCH = re.compile(
-    r"^(?:[^。]{0,40}。)?(?:\d{4}\s*年[，,]?\s*)?(?:我们|我区|我县|我市|我局|我镇|全区|全县|全市|"
-    r"区政府|县政府|市政府|区司法局|县司法局)?将|^下一步")
+    r"^(?:[^。]{0,40}。)?(?:(?:\d{4}\s*年|新的一年|今后|未来|下一步)[，,]?\s*)?"
+    r"(?:我们|我区|我县|我市|我局|我镇|我街道|我乡|全区|全县|全市|区政府|县政府|市政府|区司法局|"
+    r"县司法局)?将|^下一步|^展望\s*\d{4}\s*年")
+# the part on the leaders' duty as 第一责任人 belongs to achievements, first or last
+# (a plan to "压实…第一责任人职责" stays a plan)
+_DUTY_SWITCH = re.compile(
+    r"^(?![^。]{0,30}(?:将|进一步|压实|持续|继续|推动|督促))[^。]{0,30}主要负责(?:人|同志)[^。]{0,12}(?:履行|落实)[^。]{0,16}第一责任人职责")
 _MAX_HEADING = 80
 _MAX_INLINE_HEADING = 60
 
@@ -171,7 +176,7 @@ def segment(text: str):
             return [], []
         return [], [Paragraph(text, 0, len(text), (), "preamble", 0, "")]
     state = _State()
-    units = []  # (kind, start, end, extra)
+    units = []  # (start, end) of each unit, in reading order
     for (ls, le) in spans:
         for a, b in _split_line(text, ls, le, state):
             units.append((a, b))
@@ -345,7 +350,9 @@ class _Context:
         if not self.numbered or self.paras_in_section == 0:
             return
         head = seg[:80]
-        if self.section == "achievements" and _SHORTCOMING_SWITCH.search(head):
+        if self.section in ("shortcomings", "plans") and _DUTY_SWITCH.search(head):
+            self.section, self.stack, self.paras_in_section = "achievements", [], 0
+        elif self.section == "achievements" and _SHORTCOMING_SWITCH.search(head):
             self.section, self.stack, self.paras_in_section = "shortcomings", [], 0
         elif self.section in ("achievements", "shortcomings") and _PLAN_SWITCH.search(head):
             self.section, self.stack, self.paras_in_section = "plans", [], 0

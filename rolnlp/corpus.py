@@ -49,14 +49,16 @@ class Corpus:
     Parameters
     ----------
     reports : iterable of Report
-    errors : list of (path, message), optional
-        Files that could not be read (filled by :func:`read_corpus`).
+    errors : list of (where, message), optional
+        What could not be read (filled by :func:`read_corpus`).
 
     Attributes
     ----------
     reports : list of Report
     errors : list of tuple
-        ``(path, message)`` for every file skipped while reading.
+        ``(where, message)`` for every file, folder or table row skipped
+        while reading; ``where`` is printable (undecodable name bytes shown
+        as U+FFFD).
 
     Example
     -------

@@ -118,6 +118,8 @@ def test_a_str_is_always_a_path_and_a_text_never_is(tmp_path, monkeypatch):
     assert parse_report("正文。").paragraphs[0].text == "正文。"
     assert parse_report("/etc/passwd").text == "/etc/passwd"
     assert parse_report("报告.txt").text == "报告.txt"
+    with pytest.raises(FileNotFoundError, match="parse_report"):
+        read_report("总体情况")  # a short CJK string that names no file
     with pytest.raises(TypeError, match="read_report"):
         parse_report(TEXT.encode("utf-8"))
     with pytest.raises(TypeError):

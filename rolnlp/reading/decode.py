@@ -105,6 +105,9 @@ def _read_path(source: str, encoding):
         raise ReportError(f"read_report() takes a path, and {_preview(source)} is report "
                           "text, not an existing file; use rolnlp.parse_report(text) for "
                           "text in memory")
+    if _CJK.search(source) and not os.path.lexists(source):
+        raise FileNotFoundError(f"report file not found: {source!r} (for report text in "
+                                "memory use rolnlp.parse_report)")
     return _read_file(source, encoding)
 
 

@@ -80,6 +80,14 @@ def test_content_switch_to_shortcomings_and_plans():
     assert ps[1].heading_path == ()
 
 
+def test_jiang_as_ba_does_not_open_the_plans():
+    # 将 as 把 ("我局将…纳入…") is an achievement; 将 with a year or intent is a plan
+    text = ("一、主要工作\n全年办理行政复议案件120件。\n我局将法律法规纳入学习核心内容，开展专题学法6次。\n"
+            "强化学习培训。将习近平法治思想纳入中心组学习。\n我局将继续深化行政执法改革。")
+    _, ps = _tiles(text)
+    assert [p.section for p in ps] == ["achievements"] * 3 + ["plans"]
+
+
 def test_duty_part_placed_last_is_achievements():
     text = ("一、主要举措和成效\n全年办理行政复议案件120件。\n"
             "在肯定成绩的同时，也清醒认识到存在的问题和不足：一是执法力量薄弱。\n"

@@ -55,10 +55,14 @@ _CLOSING = re.compile(r"^(?:特此报告|专此报告|以上报告|特此汇报)
 _SHORTCOMING_SWITCH = re.compile(
     r"(?:存在|认识到|看到|面临|仍有|还有|清醒)[^。]{0,30}(?:问题|不足|短板|差距|薄弱)|"
     r"^[^。]{0,20}(?:问题和不足|不足和问题|存在的问题|存在的不足|问题与不足)")
+_PLAN_SUBJECT = (r"(?:我们|我区|我县|我市|我局|我镇|我街道|我乡|全区|全县|全市|区政府|县政府|市政府|"
+                 r"区司法局|县司法局)")
+# "2024年，我们将…" opens the plans; "我局将法律法规纳入…" uses 将 as 把 and does not,
+# so without a year or 下一步 the 将 must be followed by a word of intent
 _PLAN_SWITCH = re.compile(
-    r"^(?:[^。]{0,40}。)?(?:(?:\d{4}\s*年|新的一年|今后|未来|下一步)[，,]?\s*)?"
-    r"(?:我们|我区|我县|我市|我局|我镇|我街道|我乡|全区|全县|全市|区政府|县政府|市政府|区司法局|"
-    r"县司法局)?将|^下一步|^展望\s*\d{4}\s*年")
+    r"^(?:[^。]{0,40}。)?(?:(?:\d{4}\s*年|新的一年|今后|未来|下一步)[，,]?\s*" + _PLAN_SUBJECT
+    + r"?将|" + _PLAN_SUBJECT + r"?将(?:继续|坚持|进一步|持续|着力|全面|聚焦|围绕|深入|紧扣|加快|"
+    r"不断|重点|努力|切实|始终|全力|积极|以))|^下一步|^展望\s*\d{4}\s*年")
 # the part on the leaders' duty as 第一责任人 belongs to achievements, first or last
 # (a plan to "压实…第一责任人职责" stays a plan)
 _DUTY_SWITCH = re.compile(

@@ -104,7 +104,7 @@ def throughput(repeat=3):
     def pipeline():
         n_par = 0
         for t in texts:
-            report = rolnlp.read_report(t)
+            report = rolnlp.parse_report(t)
             preds = rolnlp.classify([p.text for p in report.paragraphs], model=model)
             n_par += len(preds)
         return n_par
@@ -182,7 +182,7 @@ def _memory_child():
 
     n = 0
     for t in corpus_texts():
-        report = rolnlp.read_report(t)
+        report = rolnlp.parse_report(t)
         n += len(rolnlp.classify([p.text for p in report.paragraphs]))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"paragraphs": n, "peak_mb": peak}))

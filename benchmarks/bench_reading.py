@@ -13,7 +13,7 @@ import argparse
 import pathlib
 import time
 
-from rolnlp.reading import normalize_text, read_report
+from rolnlp.reading import normalize_text, parse_report, read_report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -41,7 +41,7 @@ def main():
               f"{len(r.paragraphs)} paragraphs")
     for mb in (args.big_mb / 4, args.big_mb):
         line = "一是推进法治建设，" * int(mb * 1e6 / 27)
-        dt, r = timed(lambda: read_report(line))
+        dt, r = timed(lambda: parse_report(line))
         print(f"{len(line.encode()) / 1e6:5.1f} MB one line:   {dt:6.2f} s")
     paras = [p.text for s in seeds for p in read_report(s).paragraphs] * 20
     dt, _ = timed(lambda: [normalize_text(p) for p in paras])

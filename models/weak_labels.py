@@ -131,16 +131,13 @@ def weak_examples(texts, *, exclude=(), min_chars=40):
     list of dict
         ``{"text", "label", "group", "heading"}``.
     """
-    try:  # the parser of text in memory; older readers took text directly
-        from rolnlp.reading import parse_report as read_report
-    except ImportError:
-        from rolnlp.reading import read_report
     from rolnlp.classification.features import normalize
+    from rolnlp.reading import parse_report
 
     seen = {normalize(t) for t in exclude}
     out = []
     for group, text in texts:
-        report = read_report(text)
+        report = parse_report(text)
         for p in report.paragraphs:
             # a heading written inline at the paragraph start is the paragraph itself
             path = tuple(h for h in p.heading_path if not p.text.startswith(h))

@@ -25,6 +25,7 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 # public name -> module that defines it (imported on first access)
 _LAZY = {
     "read_report": "rolnlp.reading",
+    "parse_report": "rolnlp.reading",
     "Report": "rolnlp.reading",
     "Paragraph": "rolnlp.reading",
     "Heading": "rolnlp.reading",

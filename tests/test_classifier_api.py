@@ -120,7 +120,7 @@ def test_default_model_from_env(model_dir, monkeypatch):
 def test_classify_report(model):
     text = ("某区2024年法治政府建设情况报告\n一、主要工作\n（一）化解矛盾纠纷。全年办理行政复议案件120件，"
             "人民调解成功率98%。\n（二）深化普法。开展宪法宣传周活动，民法典进社区。")
-    report = rolnlp.read_report(text)
+    report = rolnlp.parse_report(text)
     before = dict(vars(report))
     df = rolnlp.classify_report(report, model=model)
     assert dict(vars(report)) == before  # no attribute added to the report

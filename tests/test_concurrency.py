@@ -54,7 +54,7 @@ def chunk_texts():
 
 @pytest.fixture(scope="module")
 def paragraphs(chunk_texts):
-    return [p.text for t in chunk_texts for p in rolnlp.read_report(t).paragraphs]
+    return [p.text for t in chunk_texts for p in rolnlp.parse_report(t).paragraphs]
 
 
 def _report_state(r):
@@ -64,7 +64,7 @@ def _report_state(r):
 
 
 def test_read_report_in_threads(chunk_texts, seed_paths):
-    sources = list(seed_paths) + chunk_texts
+    sources = [p.read_bytes() for p in seed_paths] + [t.encode("utf-8") for t in chunk_texts]
     expected = [_report_state(rolnlp.read_report(s)) for s in sources]
     # each thread reads everything, starting at a different place
     step = len(sources) // N_THREADS

@@ -5,7 +5,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from rolnlp import Corpus, ReportError, read_corpus, read_report
+from rolnlp import Corpus, ReportError, parse_report, read_corpus
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +85,7 @@ def test_constructors():
         Corpus.from_texts(["a", "b"], ids=["a"])
     with pytest.raises(TypeError):
         Corpus.from_reports(["not a report"])
-    r = read_report("正文。", id="z")
+    r = parse_report("正文。", id="z")
     assert Corpus.from_reports([r])["z"] is r
     assert len(Corpus().to_dataframe()) == 0
 

@@ -2,7 +2,7 @@
 import opencc
 import pytest
 
-from rolnlp import read_report
+from rolnlp import parse_report
 from rolnlp.reading import normalize_text
 from rolnlp.reading.clean import clean
 
@@ -36,7 +36,7 @@ def test_table_markup_and_header_fields_feed_metadata():
     page = ("索引号: | 113304240025561412/2025-77492 | 成文日期: | 2025-03-20 |\n"
             "发布机构: | 县政府办公室 | 有效性: |\n"
             "海盐县人民政府关于2024年度法治政府建设工作情况的报告 |\n||\n" + BODY + " 海盐县人民政府 2025年3月19日 |")
-    r = read_report(page)
+    r = parse_report(page)
     assert "|" not in r.text
     assert r.metadata.date == "2025-03-20" and r.metadata.source == "县政府办公室"
     assert r.metadata.title == "海盐县人民政府关于2024年度法治政府建设工作情况的报告"
@@ -48,7 +48,7 @@ def test_html_input():
     <body><div class="nav">首页 &gt; 政务公开</div><h1>某某区2024年度法治政府建设情况报告</h1>
     <p>2024年&#65292;我区推进&nbsp;依法行政&amp;依法决策。</p><p>一、主要举措和成效</p>
     <p>（一）统筹推进<br>加强组织领导。</p></body></html>"""
-    r = read_report(html)
+    r = parse_report(html)
     assert "<" not in r.text and "color" not in r.text and "假标题" not in r.text
     assert "我区推进 依法行政&依法决策。" in r.text
     assert [h.text for h in r.headings] == ["一、主要举措和成效", "（一）统筹推进"]
@@ -83,10 +83,10 @@ def test_pinyin_glosses_are_removed():
 def test_traditional_is_converted_and_original_kept():
     s2t = opencc.OpenCC("s2t")
     trad = s2t.convert("法治政府建设情况报告\n" + BODY)
-    r = read_report(trad)
+    r = parse_report(trad)
     assert r.original == trad.replace(",", "，")
     assert r.text == ("法治政府建设情况报告\n" + BODY)
-    kept = read_report(trad, to_simplified=False)
+    kept = parse_report(trad, to_simplified=False)
     assert kept.text == kept.original == r.original
 
 
@@ -95,6 +95,6 @@ def test_normalize_text_matches_reader_and_is_idempotent():
     once = normalize_text(raw)
     assert once == "2024年，我局推进依法行政（试行）。"
     assert normalize_text(once) == once
-    assert read_report(raw).paragraphs[0].text == once
+    assert parse_report(raw).paragraphs[0].text == once
     with pytest.raises(TypeError):
         normalize_text(None)

@@ -6,7 +6,7 @@ import random
 import opencc
 import pytest
 
-from rolnlp import ReportError, read_report
+from rolnlp import ReportError, parse_report, read_report
 from rolnlp.reading.decode import decode_bytes
 
 TEXT = ("海盐县人民政府关于2024年度法治政府建设工作情况的报告\n"
@@ -24,7 +24,7 @@ def _paras(r):
 
 @pytest.mark.parametrize("codec", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16"])
 def test_encodings_read_to_the_same_report(codec):
-    ref = read_report(TEXT)
+    ref = parse_report(TEXT)
     r = read_report(TEXT.encode(codec))
     assert _paras(r) == _paras(ref)
     assert r.metadata == ref.metadata
@@ -43,7 +43,7 @@ def test_big5_traditional_file_reads_like_simplified(tmp_path):
     path = tmp_path / "big5.txt"
     path.write_bytes(trad.encode("big5", errors="strict"))
     r = read_report(path)
-    ref = read_report(TEXT)
+    ref = parse_report(TEXT)
     assert r.encoding == "big5"
     assert r.original == trad.strip().replace("\n\n", "\n")
     assert [p.text for p in r.paragraphs] == [p.text for p in ref.paragraphs]
@@ -51,7 +51,7 @@ def test_big5_traditional_file_reads_like_simplified(tmp_path):
 
 def test_forced_encoding_and_errors():
     data = TEXT.encode("gbk")
-    assert read_report(data, encoding="gbk").text == read_report(TEXT).text
+    assert read_report(data, encoding="gbk").text == parse_report(TEXT).text
     with pytest.raises(ReportError, match="not valid utf-8"):
         read_report(data, encoding="utf-8")
     with pytest.raises(ReportError, match="unknown encoding"):
@@ -62,7 +62,7 @@ def test_utf16_with_bom():
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         r = read_report(bom + TEXT.encode(codec))
         assert r.encoding == "utf-16"
-        assert _paras(r) == _paras(read_report(TEXT))
+        assert _paras(r) == _paras(parse_report(TEXT))
 
 
 def test_random_bytes_are_rejected():
@@ -77,7 +77,7 @@ def test_random_bytes_are_rejected():
 
 @pytest.mark.parametrize("bad", [None, 12, 3.5, ["正文"], object()])
 def test_wrong_types_raise_type_error(bad):
-    with pytest.raises(TypeError, match="path, a str of report text or bytes"):
+    with pytest.raises(TypeError, match="path, bytes or a binary file object"):
         read_report(bad)
 
 
@@ -87,6 +87,10 @@ def test_paths(tmp_path):
     for source in (p, str(p)):
         r = read_report(source)
         assert r.id == "r" and r.path == str(p)
+    with open(p, "rb") as f:  # a binary file object
+        assert [x.text for x in read_report(f).paragraphs] == [x.text for x in r.paragraphs]
+    with open(p, encoding="utf-8") as f, pytest.raises(TypeError, match="binary mode"):
+        read_report(f)
     with pytest.raises(FileNotFoundError, match="not found"):
         read_report(str(tmp_path / "missing.txt"))
     with pytest.raises(FileNotFoundError):
@@ -97,14 +101,34 @@ def test_paths(tmp_path):
         read_report(tmp_path)
     with pytest.raises(ReportError, match="directory"):
         read_report(str(tmp_path) + os.sep)
-    # a one-line text with CJK and a slash is text, not a path
-    assert read_report("推进“放管服”改革/优化营商环境。").paragraphs[0].text == \
-        "推进“放管服”改革/优化营商环境。"
+
+
+@pytest.mark.parametrize("text", [TEXT, "推进“放管服”改革/优化营商环境。", "正文。", "",
+                                  "<p>一、总体情况</p>", "  \n"])
+def test_report_text_given_as_a_path_names_parse_report(text):
+    with pytest.raises(ReportError, match="parse_report"):
+        read_report(text)
+
+
+def test_a_str_is_always_a_path_and_a_text_never_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "正文。").write_text("文件里的内容。", encoding="utf-8")
+    # the same string: read_report reads the file, parse_report the text
+    assert read_report("正文。").paragraphs[0].text == "文件里的内容。"
+    assert parse_report("正文。").paragraphs[0].text == "正文。"
+    assert parse_report("/etc/passwd").text == "/etc/passwd"
+    assert parse_report("报告.txt").text == "报告.txt"
+    with pytest.raises(FileNotFoundError, match="parse_report"):
+        read_report("总体情况")  # a short CJK string that names no file
+    with pytest.raises(TypeError, match="read_report"):
+        parse_report(TEXT.encode("utf-8"))
+    with pytest.raises(TypeError):
+        parse_report(None)
 
 
 def test_empty_and_whitespace_input_give_an_empty_report():
     for src in ("", "  \n\u3000\n\t", b"", "扫一扫在手机上查看当前页面\n收藏 打印 关闭"):
-        r = read_report(src)
+        r = parse_report(src) if isinstance(src, str) else read_report(src)
         assert r.paragraphs == [] and r.headings == [] and r.text == ""
         assert r.metadata.region is None and r.metadata.year is None
         assert r.units("all") == [] and r.units("item") == []
@@ -125,7 +149,7 @@ def test_huge_input_is_read_losslessly(seed_paths):
 
 
 def test_emoji_and_control_characters():
-    r = read_report("一、总体情况😀\n正文\x07内容\x1b。\u200b\n🎉 二、存在的不足")
+    r = parse_report("一、总体情况😀\n正文\x07内容\x1b。\u200b\n🎉 二、存在的不足")
     assert r.headings[0].text == "一、总体情况😀"
     assert r.paragraphs[0].text == "正文内容。"
     assert "\x07" not in r.text and "\u200b" not in r.text

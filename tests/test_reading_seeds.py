@@ -1,7 +1,7 @@
 """The five seed reports against the metadata and outline read by hand (corpus/reports.jsonl)."""
 import pytest
 
-from rolnlp import read_report
+from rolnlp import parse_report, read_report
 from rolnlp.reading import normalize_text
 
 RESIDUE = ("扫一扫", "收藏", "打印", "关闭", "朗读", "智能问答", "便民地图", "政策问答", "数据中心",
@@ -72,8 +72,11 @@ def test_one_line_report_is_split(seeds):
     assert items[0].heading_path == ("一、2024年度法治政府建设总体情况",
                                      "（一）笃学践行习近平法治思想，树牢法治理念")
     # the signature at the end of the line is its own closing unit
-    assert [p.text for p in r.paragraphs[-2:]] == ["海盐县人民政府", "2025年3月19日"]
-    assert {p.section for p in r.paragraphs[-2:]} == {"other"}
+    last = r.units("all")[-2:]
+    assert [(u.kind, u.text) for u in last] == [("signature", "海盐县人民政府"),
+                                                ("date", "2025年3月19日")]
+    assert {u.section for u in last} == {"other"}
+    assert r.paragraphs[-1].text.startswith("五是加快打造高素质法治人才队伍")
 
 
 def test_heading_path_of_a_standalone_level2_heading(seeds):
@@ -94,14 +97,17 @@ def test_run_in_headings_join_the_path_but_stay_in_text(seeds):
     assert plans and plans[0].text.startswith("法治政府建设是全面依法治国")
     short = [p for p in r.paragraphs if p.section == "shortcomings"]
     assert len(short) == 1 and "问题和不足" in short[0].text
-    assert r.paragraphs[-1].text == "2024年3月6日" and r.paragraphs[-1].section == "other"
+    assert [(u.kind, u.text) for u in r.units("all")[-2:]] == [
+        ("signature", "常州市钟楼区人民政府"), ("date", "2024年3月6日")]
+    assert [p.section for p in r.paragraphs[-5:]] == ["shortcomings"] + ["plans"] * 4
 
 
 def test_preamble_and_sections(seeds):
     r = seeds["001_2927db61a28f01aa"]
-    # the addressee line is front matter (section other), the opening is preamble
-    assert [p.section for p in r.paragraphs[:2]] == ["other", "preamble"]
-    assert r.paragraphs[0].text == "区委、区政府："
+    # the addressee line is front matter (kind addressee), the opening is preamble
+    first = r.units("all")[0]
+    assert (first.kind, first.section, first.text) == ("addressee", "other", "区委、区政府：")
+    assert r.paragraphs[0].section == "preamble"
     assert r.removed[0].text == "朗读"
     r = seeds["002_87db0459dcb0080d"]
     secs = [p.section for p in r.paragraphs]
@@ -111,10 +117,37 @@ def test_preamble_and_sections(seeds):
 
 def test_title_line_is_not_preamble(seeds):
     for r in seeds.values():
-        for p in r.paragraphs:
-            if r.metadata.title and p.text == r.metadata.title:
-                assert p.section == "other"
+        for u in r.units("all"):
+            if r.metadata.title and u.text == r.metadata.title:
+                assert (u.kind, u.section) == ("title", "other")
         assert [p.section for p in r.paragraphs].count("preamble") >= 1
+
+
+# (kind, first characters) of the front and closing units read by hand
+FRAME = {
+    "000_5c5bdc2152d9c680": ([("title", "硚口区2024年度")], []),
+    "001_2927db61a28f01aa": ([("addressee", "区委、区政府")], []),
+    "002_87db0459dcb0080d": ([("title", "重庆市綦江区")], []),
+    "003_8843a2275c818d9b": ([("addressee", "常州市人民政府")],
+                             [("signature", "常州市钟楼区"), ("date", "2024年3月6日")]),
+    "004_63693fb56a6a40d7": ([("title", "海盐县人民政府关于")],
+                             [("signature", "海盐县人民政府"), ("date", "2025年3月19日")]),
+}
+
+
+def test_every_unit_has_its_kind(seeds):
+    for sid, r in seeds.items():
+        units = r.units("all")
+        front, back = FRAME[sid]
+        assert [(u.kind, u.text[:len(t)]) for u, (_, t) in zip(units, front)] == front, sid
+        tail = units[len(units) - len(back):] if back else []
+        assert [(u.kind, u.text[:len(t)]) for u, (_, t) in zip(tail, back)] == back, sid
+        body = [u for u in units if u.kind not in ("title", "addressee", "signature", "date")]
+        assert len(body) == len(units) - len(front) - len(back), sid
+        assert len(r) == sum(u.kind == "paragraph" for u in units)
+        for kind in {u.kind for u in units}:
+            assert [u.index for u in units if u.kind == kind] == list(
+                range(sum(u.kind == kind for u in units)))
 
 
 def test_items_split_long_paragraphs(seeds):
@@ -136,7 +169,7 @@ def test_gbk_and_traditional_versions_read_alike(seed_paths, seeds):
         gb = read_report(raw.encode("gb18030"))
         assert [x.text for x in gb.paragraphs] == [x.text for x in ref.paragraphs]
         assert gb.metadata == ref.metadata
-        trad = read_report(s2t.convert(raw))
+        trad = parse_report(s2t.convert(raw))
         assert trad.original != trad.text
         assert len(trad.paragraphs) == len(ref.paragraphs)
         # s2t -> t2s does not round-trip every character (e.g. 干/幹/乾): allow a few

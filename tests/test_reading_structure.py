@@ -1,7 +1,7 @@
 """Headings, paragraphs, sections and items on small constructed texts."""
 import pytest
 
-from rolnlp import read_report
+from rolnlp import parse_report
 from rolnlp.reading.structure import cn_number, section_of, segment, split_items
 
 
@@ -65,10 +65,10 @@ def test_run_in_heading_without_punctuation_is_kept_whole():
 
 
 def test_headings_only_and_no_headings():
-    r = read_report("一、主要举措和成效\n（一）统筹推进\n二、存在的不足")
+    r = parse_report("一、主要举措和成效\n（一）统筹推进\n二、存在的不足")
     assert len(r.headings) == 3 and r.paragraphs == []
     assert r.outline()[0]["children"][0]["title"] == "（一）统筹推进"
-    r = read_report("第一段内容。\n第二段内容。")
+    r = parse_report("第一段内容。\n第二段内容。")
     assert r.headings == [] and [p.section for p in r.paragraphs] == ["preamble", "preamble"]
 
 
@@ -78,6 +78,25 @@ def test_content_switch_to_shortcomings_and_plans():
     _, ps = _tiles(text)
     assert [p.section for p in ps] == ["achievements", "shortcomings", "plans", "plans"]
     assert ps[1].heading_path == ()
+
+
+def test_jiang_as_ba_does_not_open_the_plans():
+    # 将 as 把 ("我局将…纳入…") is an achievement; 将 with a year or intent is a plan
+    text = ("一、主要工作\n全年办理行政复议案件120件。\n我局将法律法规纳入学习核心内容，开展专题学法6次。\n"
+            "强化学习培训。将习近平法治思想纳入中心组学习。\n我局将继续深化行政执法改革。")
+    _, ps = _tiles(text)
+    assert [p.section for p in ps] == ["achievements"] * 3 + ["plans"]
+
+
+def test_duty_part_placed_last_is_achievements():
+    text = ("一、主要举措和成效\n全年办理行政复议案件120件。\n"
+            "在肯定成绩的同时，也清醒认识到存在的问题和不足：一是执法力量薄弱。\n"
+            "2025年，我们将继续推进法治政府建设。\n进一步压实党政主要负责人履行推进法治建设第一责任人职责。\n"
+            "2024年，区政府主要负责人认真履行推进法治建设第一责任人职责，主持召开专题会议4次。\n"
+            "区长带头学法用法。")
+    _, ps = _tiles(text)
+    assert [p.section for p in ps] == ["achievements", "shortcomings", "plans", "plans",
+                                       "achievements", "achievements"]
 
 
 @pytest.mark.parametrize("title, code", [
@@ -96,7 +115,7 @@ def test_cn_number():
 
 
 def test_items():
-    r = read_report("一、工作\n要求如下：一是学法；二是用法。三是守法。\n第一，提高认识。第二，加强领导。\n"
+    r = parse_report("一、工作\n要求如下：一是学法；二是用法。三是守法。\n第一，提高认识。第二，加强领导。\n"
                     "只有一是的段落。")
     items = r.units("item")
     assert [u.text for u in items] == ["一、工作"][:0] + [

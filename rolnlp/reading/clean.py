@@ -36,7 +36,7 @@ _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f
 
 # --- pinyin inserted after characters: 實現(xiàn) -> 實現 ----------------------------
 _PINYIN = re.compile(
-    f"(?<=[{_CJK}])(?:[(（](?=[a-zü]*[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+    f"(?<=[{_CJK}])(?:[(（](?=[a-zü]{{0,5}}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
     r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,6}[)）])+")
 
 # --- punctuation between CJK ----------------------------------------------------
@@ -44,7 +44,10 @@ _CJK_OR_PUNCT = f"{_CJK}，。、；：！？（）“”《》【】"
 _ASCII_PUNCT = re.compile(
     f"(?<=[{_CJK_OR_PUNCT}%])[,;:!?]|[,;:!?](?=[{_CJK_OR_PUNCT}])")
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
-_PARENS = re.compile(f"\\(([^()（）\\n]*[{_CJK}][^()（）\\n]*)\\)")
+# one run without parentheses, checked for CJK afterwards: a pattern that
+# looks for the CJK character inside the run backtracks quadratically on an
+# unmatched "(" before a long line
+_PARENS = re.compile(r"\(([^()（）\n]*)\)")
 # spaces after a sentence end or before a bracket can separate inline headings
 # (``…如下： 一、…``), so only spaces that are never separators are dropped
 _SPACE_AROUND_FULL = re.compile(r" *([，、]) *| +(?=[：”》）】])|(?<=[“《（【]) +")
@@ -66,18 +69,30 @@ _MENU_WORDS = frozenset("""
 _FOOTER_MARKERS = re.compile(
     r"扫一扫|上一篇|下一篇|上一条|下一条|版权所有|Copyright|©|ICP|公网安备|网站标识码|"
     r"智能问答|便民地图|相关链接|返回顶部|网站地图|联系我们|主办单位|承办单位|技术支持")
+# Residue rules look at a line's shape (a label followed by a value, a row of
+# links, a line of site furniture), never at one word: report prose uses
+# 承办单位, 技术支持, 关键词, 公开方式 … in sentences and headings.
 _BREADCRUMB = re.compile(
     r"^[-•·\s]*(?:您?(?:当前|现在)?所?在?的?位置|当前位置|所在位置|位置)\s*[:：]|"
-    r"^[-•·\s]*首页\s*(?:[>＞›»→/]|$|\s)|(?:[>＞›»→]\s*){1,2}[^>＞›»→]{1,30}(?:[>＞›»→]\s*)"
-    r"{1,2}[^>＞›»→]{1,30}$")
-_COPYRIGHT = re.compile(r"版权所有|Copyright|©|ICP[备证]|公网安备|网站标识码|主办单位|"
-                        r"承办单位|技术支持|建议使用.{0,20}浏览器|分辨率")
-_SPAM = re.compile(r"小编|供大家参考|仅供参考|由会员分享|可在线阅读|更多相关|文档下载|下载文档|"
-                   r"打开网易新闻|查看精彩图片|精彩推荐|欢迎(?:访问|登录|光临)|本文由.{0,12}(?:整理|发布)|"
-                   r"(?:免费|全文)下载|版权归原作者|如有侵权")
+    r"^[-•·\s]*(?:网站)?首页\s*(?:[>＞›»→/]|$|\s)|"
+    # a row of links joined by ">" (prose writes flows with "→", never with ">")
+    r"(?:[>＞›»]\s*){1,2}[^>＞›»]{1,30}(?:[>＞›»]\s*){1,2}[^>＞›»]{1,30}$")
+# site furniture whose shape no sentence has: licence and registration numbers
+_FURNITURE = re.compile(r"Copyright|©|ICP[备证]\s*\d|公网安备\s*\d|网站标识码\s*[:：]?\s*[A-Za-z\d]{6,}")
+# site furniture as a label with its value: "主办单位：某某区人民政府办公室"
+_FURNITURE_LABEL = re.compile(
+    r"(?:^|[\s|｜•·【\[])(?:版权所有|主办单位|承办单位|技术支持|主办|承办|网站标识码|联系电话|"
+    r"地址|邮编)\s*[:：】\]]")
+_BROWSER = re.compile(r"建议使用.{0,20}浏览器|分辨率")
+# phrases of mirror and aggregator sites that no report uses
+_SPAM = re.compile(r"小编|供大家参考|欢迎(?:访问|登录|光临).{0,20}网站|由会员分享|可在线阅读|打开网易新闻|查看精彩图片|精彩推荐|"
+                   r"本文由.{0,12}(?:整理|发布)|(?:免费|全文)下载|版权归原作者|如有侵权")
+# phrases residue shares with prose: residue only on a short line without a sentence
+_SPAM_SHORT = re.compile(r"仅供参考|欢迎(?:访问|登录|光临)|更多相关|文档下载|下载文档")
 # a mirror site's name and address appended to a line: "…成效 公文汇 www.gongwenhui.com"
 _WATERMARK = re.compile(f"\\s+[{_CJK}]{{2,8}}\\s*www\\.[-a-z0-9]+(?:\\.[-a-z0-9]+)+/?$")
-_SCAN = re.compile(r"^[【\[\s]*扫一扫")
+# "扫一扫" with what a page offers it for: reading on a phone, sharing, following
+_SCAN = re.compile(r"扫一扫.{0,12}(?:手机|当前页|本页|分享|关注|二维码$|公众号)|^[【\[\s•·]*(?:微信)?扫一扫[】\]\s]*$")
 _FONT = re.compile(r"^[\s【\[•·]*(?:字号|字体|字体大小|文字)\s*[:：]?\s*[【\[]?\s*(?:[大中小默认]\s*[】\]]?\s*"
                    r"[【\[]?\s*)*[】\]]?")
 # header fields: used for metadata, removed from the body
@@ -87,11 +102,16 @@ _HEADER_KEYS = ("更新时间", "发布时间", "发布日期", "发表时间", 
 _HEADER = re.compile(
     r"^[\s【\[•·\-]*(?:" + "|".join(_HEADER_KEYS) + r")\s*[】\]]?\s*[:：]|"
     r"(?:发布时间|发布日期|发表时间|更新时间|信息来源|成文日期)\s*[:：]\s*\S")
-# a government information-disclosure table (索引号 / 发布机构 / 成文日期 …)
-_META_KEYS = re.compile(
-    r"索引号|发布机构|成文日期|发文字号|文件编号|主题分类|体裁分类|组配分类|有效性|公开类别|"
-    r"公开范围|公开方式|生成日期|生效日期|废止日期|信息名称|内容概览|在线链接地址|文件下载|"
-    r"关键词|发布日期|发文机关|文号|主题词|服务对象")
+# a government information-disclosure table (索引号 / 发布机构 / 成文日期 …): a key
+# counts only as a label, at the start of the line or after a separator and
+# followed by a colon, a bracket, a bar, a space or the line's end
+_META_KEY_WORDS = ("索引号|发布机构|成文日期|发文字号|文件编号|主题分类|体裁分类|组配分类|有效性|公开类别|"
+                   "公开范围|公开方式|公开时限|生成日期|生效日期|废止日期|信息名称|内容概览|在线链接地址|"
+                   "文件下载|关键词|关键字|发布日期|发文机关|文号|主题词|服务对象|责任科室|责任部门|信息分类|"
+                   "所属机构|是否有效|公开日期")
+_META_LABEL = re.compile(
+    r"(?:^|(?<=[\s|｜\[【•·\-/]))(?:信息|文章|公文|备注/)?(?:" + _META_KEY_WORDS + r")"
+    r"(?=\s*(?:[:：\]】|｜]|\s|$))")
 _ISO_DATE_LINE = re.compile(r"^[\s•·\-【\[]*\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?"
                             r"[\s】\]]*$")
 _SYMBOLS_ONLY = re.compile(r"^[\s\W_]*$")
@@ -103,7 +123,6 @@ _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][�
 _SIGNATURE_LIKE = re.compile(r"(?:政府|委员会|办公室|局|厅|委|办|中心|街道|办事处|镇|乡)$")
 _TOKEN_SPLIT = re.compile(r"[\s|｜•·【】\[\]:：()（）<>《》/\\]+")
 
-_local = threading.local()
 _opencc_lock = threading.Lock()
 _CONVERTERS: dict = {}
 
@@ -222,8 +241,39 @@ def _menu_only(key: str) -> bool:
         any(len(t) > 1 for t in tokens)
 
 
+# single characters with a space between each: "索 引 号" (not "备注/文号 拱政发")
+_CJK_GAP = re.compile(f"(?<![{_CJK}])[{_CJK}](?: [{_CJK}](?![{_CJK}]))+")
+
+
+def _unspaced(key: str) -> str:
+    """Spaces between CJK characters removed: tables write labels as ``索 引 号``."""
+    return _CJK_GAP.sub(lambda m: m.group().replace(" ", ""), key) if " " in key else key
+
+
+_CLAUSE_END = re.compile(r"[。；！？，]")
+
+
+def _is_prose(key: str) -> bool:
+    """A sentence of report text: CJK words ending a clause, not a row of fields."""
+    if not _CLAUSE_END.search(key):
+        return False  # ASCII "?" is more often a lost character than a question
+    if _META_LABEL.search(_unspaced(key)) and re.search(r"[:：|｜\[【]", key):
+        return False  # "发布机构：…，成文日期：…" is a table row with commas
+    return len(_CJK_RE.findall(key)) >= 8
+
+
+def _is_heading(key: str) -> bool:
+    """A numbered heading or item (``（一）…``, ``三、…``, ``2.…``, ``一是…``) is report text."""
+    return bool(_HEADING_START.match(key)) and not _META_LABEL.search(key[:12])
+
+
 def _line_reason(line: str, key: str) -> str | None:
-    """Why a whole (stripped, non-empty) line is residue, or None to keep it."""
+    """Why a whole (stripped, non-empty) line is residue, or None to keep it.
+
+    Rules look at the line's shape; a sentence of report prose and a
+    numbered heading are never residue except for mirror-site phrases
+    (``小编``, ``供大家参考``) that no report writes.
+    """
     compact = key.replace(" ", "")
     n = len(compact)
     has_sentence = bool(_SENTENCE_END.search(key)) or "，" in key or "," in key
@@ -233,11 +283,17 @@ def _line_reason(line: str, key: str) -> str | None:
         return "page-number"
     if _SPAM.search(key) and n <= 200:
         return "spam"
-    if n > 200:
+    if n > 200 or _is_heading(key):
         return None
-    if _SCAN.match(key):
+    if _FURNITURE.search(key) and not (has_sentence and _is_prose(_FURNITURE.sub("", key))):
+        return "copyright"
+    if _SPAM_SHORT.search(key) and n <= 30 and not re.search(r"[，。；,;]", key):
+        return "spam"  # a banner such as "欢迎访问某某区！"
+    if _is_prose(key):
+        return None
+    if _SCAN.search(key) and n <= 40:
         return "footer"
-    if _COPYRIGHT.search(key) and not (has_sentence and n > 80):
+    if _FURNITURE_LABEL.search(key) or (_BROWSER.search(key) and n <= 60):
         return "copyright"
     if n <= 80 and _menu_only(key):
         return "menu"
@@ -245,14 +301,25 @@ def _line_reason(line: str, key: str) -> str | None:
         return "menu"
     if not has_sentence and _BREADCRUMB.search(key):
         return "breadcrumb"
-    if "。" not in key and len(_META_KEYS.findall(compact)) >= (1 if ("|" in key or "[" in key
-                                                                     or n <= 40) else 2):
+    if "。" not in key and _meta_row(key, n):
         return "meta-table"
     if not has_sentence and n <= 150 and _HEADER.search(key):
         return "header"
     if _ISO_DATE_LINE.match(key):
         return "header"
     return None
+
+
+def _meta_row(key: str, n: int) -> bool:
+    """A row of an information table: two field labels, or one with its value on a short line."""
+    key = _unspaced(key)
+    n = len(key.replace(" ", ""))
+    labels = len(_META_LABEL.findall(key))
+    if labels >= 2:
+        return True
+    return labels == 1 and n <= 60 and bool(
+        re.search(r"[:：|｜\[【]", key) or re.match(r"^[\s•·\-]*(?:信息|文章|公文|备注/)?(?:"
+                                                   + _META_KEY_WORDS + r")(?:\s|$)", key))
 
 
 def _strip_edges(line: str, key: str):
@@ -269,6 +336,11 @@ def _strip_edges(line: str, key: str):
         removed.insert(0, parts.pop())
         kparts.pop()
     return " ".join(parts), removed
+
+
+def _full_width_parens(m) -> str:
+    inner = m.group(1)
+    return f"（{inner}）" if _CJK_RE.search(inner) else m.group(0)
 
 
 def normalize_line(line: str) -> str:
@@ -292,7 +364,7 @@ def normalize_line(line: str) -> str:
         # hold none, and a str scan is far cheaper than a regex pass
         if "(" in line or "（" in line:
             line = _PINYIN.sub("", line)
-            line = _PARENS.sub(r"（\1）", line)
+            line = _PARENS.sub(_full_width_parens, line)
         if " " in line:
             line = _SPACE_AROUND_FULL.sub(lambda m: m.group(1) or "", line)
         if "," in line or ";" in line or ":" in line or "!" in line or "?" in line:
@@ -372,8 +444,11 @@ def _clean_line(line, no, removed, footer, late):
                 return "", footer
             key = _key(line)
     reason = _line_reason(line, key)
-    if reason is None and footer and _footer_line(key):
-        reason = "footer"
+    if reason is None and footer:
+        if _footer_line(key):
+            reason = "footer"
+        elif _is_prose(key) or _is_heading(key):
+            footer = False  # report text again: the footer zone was a false start
     if reason:
         removed.append(Removed(line, reason, no))
         if reason in ("footer", "copyright", "menu") and _FOOTER_MARKERS.search(key) and late:

@@ -1,4 +1,4 @@
-"""Turn a path, ``bytes`` or ``str`` into text.
+"""Turn a path, ``bytes`` or a binary file object into text.
 
 Bytes are decoded by a strict cascade (BOM, UTF-8, then GB18030 and Big5
 scored by how many common Chinese characters each yields), which is more
@@ -35,58 +35,94 @@ _DOUBLE_BYTE = ("gb18030", "big5")
 
 
 def load(source, encoding=None):
-    """Return ``(text, encoding, path)`` for a path, ``bytes`` or ``str``.
+    """Return ``(text, encoding, path)`` for a path, ``bytes`` or a binary file object.
+
+    A ``str`` is always a path: report text in memory goes to
+    :func:`rolnlp.parse_report`, never here.
 
     Parameters
     ----------
-    source : str, os.PathLike, bytes, bytearray or memoryview
-        A path to a report file, the report text itself, or raw bytes.
+    source : str, os.PathLike, bytes, bytearray, memoryview or binary file object
+        A path to a report file, raw bytes, or a file opened in binary mode.
     encoding : str, optional
         Decode bytes with this codec instead of detecting one.
 
     Returns
     -------
     tuple
-        ``(text, encoding, path)``; ``encoding`` is ``None`` for ``str`` text
-        and ``path`` is ``None`` unless a file was read.
+        ``(text, encoding, path)``; ``path`` is ``None`` unless a file was
+        read by name.
 
     Raises
     ------
     TypeError
-        For anything but a path, ``str`` or bytes-like object.
+        For anything else (a text-mode file object, a number…).
     FileNotFoundError
-        For a path (or a ``str`` that looks like one) that does not exist.
+        For a path that does not exist.
     ReportError
-        For directories, URLs, binary data or undecodable bytes.
+        For report text passed as a path (naming ``parse_report``),
+        directories, URLs, binary data or undecodable bytes.
 
     Example
     -------
-    >>> load("一、总体情况")[0]
-    '一、总体情况'
+    >>> load("法治政府建设".encode("gbk"))
+    ('法治政府建设', 'gb18030', None)
     """
     if isinstance(source, os.PathLike):
-        return _read_file(os.fspath(source), encoding)
+        source = os.fspath(source)
+        if isinstance(source, bytes):
+            source = os.fsdecode(source)
     if isinstance(source, str):
-        if _is_existing_file(source):
-            return _read_file(source, encoding)
-        if re.match(r"(?i)https?://\S+$", source.strip()):
-            raise ReportError(f"{source!r} is a URL; rolnlp does not fetch pages, "
-                              "save the page and read the file")
-        if _looks_like_path(source):
-            if os.path.isdir(source):
-                raise ReportError(f"{source!r} is a directory, not a report file; "
-                                  "use rolnlp.read_corpus() to read a directory")
-            if os.path.exists(source):
-                raise ReportError(f"{source!r} is not a regular file (a device, pipe or "
-                                  "socket); save the report to a file and read that")
-            raise FileNotFoundError(f"report file not found: {source!r} "
-                                    "(pass the text itself only if it is report text)")
-        return source, None, None
+        return _read_path(source, encoding)
     if isinstance(source, (bytes, bytearray, memoryview)):
         text, enc = decode_bytes(bytes(source), encoding)
         return text, enc, None
-    raise TypeError("source must be a path, a str of report text or bytes, "
-                    f"not {type(source).__name__}")
+    if hasattr(source, "read"):
+        try:
+            data = source.read()
+        except OSError as e:
+            raise ReportError(f"cannot read the file object: {e}") from e
+        if isinstance(data, str):
+            raise TypeError("read_report() takes a file opened in binary mode ('rb'); "
+                            "for text in memory use rolnlp.parse_report()")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"the file object's read() returned {type(data).__name__}, "
+                            "not bytes")
+        text, enc = decode_bytes(bytes(data), encoding)
+        return text, enc, None
+    raise TypeError("source must be a path, bytes or a binary file object, not "
+                    f"{type(source).__name__} (for report text use rolnlp.parse_report())")
+
+
+def _read_path(source: str, encoding):
+    """Read a ``str`` path, or say why the string is not one."""
+    if _is_existing_file(source):
+        return _read_file(source, encoding)
+    if re.match(r"(?i)https?://\S+$", source.strip()):
+        raise ReportError(f"{source!r} is a URL; rolnlp does not fetch pages, "
+                          "save the page and read the file")
+    if _looks_like_text(source):
+        raise ReportError(f"read_report() takes a path, and {_preview(source)} is report "
+                          "text, not an existing file; use rolnlp.parse_report(text) for "
+                          "text in memory")
+    if _CJK.search(source) and not os.path.lexists(source):
+        raise FileNotFoundError(f"report file not found: {source!r} (for report text in "
+                                "memory use rolnlp.parse_report)")
+    return _read_file(source, encoding)
+
+
+def _looks_like_text(s: str) -> bool:
+    """A string no one would type as a file name: blank, several lines, prose or markup."""
+    if not s.strip() or "\n" in s.strip() or "\x00" in s or len(s) > 4096:
+        return True
+    if s.lower().rstrip().endswith(SUFFIXES):
+        return False
+    return bool(re.search(r"[。，；！？：、]", s) or re.search(r"<[A-Za-z!/][^<>]*>", s))
+
+
+def _preview(s: str) -> str:
+    s = s.strip()
+    return repr(s[:30] + ("…" if len(s) > 30 else "")) if s else "an empty string"
 
 
 def _is_existing_file(s: str) -> bool:
@@ -96,22 +132,6 @@ def _is_existing_file(s: str) -> bool:
         return os.path.isfile(s)
     except (OSError, ValueError):
         return False
-
-
-def _looks_like_path(s: str) -> bool:
-    """A single short line ending in a report suffix, or with a separator and no CJK."""
-    s = s.strip()
-    if not s or "\n" in s or len(s) > 260:
-        return False
-    if s.lower().endswith(SUFFIXES) and len(s) <= 200:
-        return True
-    if ("/" not in s and os.sep not in s) or _CJK.search(s) or re.search(r'[<>"|*?]|\s{2,}', s):
-        return False
-    if re.fullmatch(r"[\d\s/.:-]+", s):
-        return False  # a date or a fraction such as 2024/3/6
-    return bool(re.match(r"(?:[A-Za-z]:)?[\\/]|\.{1,2}[\\/]|~[\\/]", s)
-                or re.search(r"[\\/][^\\/]*\.[A-Za-z0-9]{1,5}$", s)
-                or re.fullmatch(r"[\w.\\/ -]+", s))
 
 
 def _read_file(path: str, encoding):

@@ -1,14 +1,28 @@
-"""The data model: a :class:`Report` made of headings and paragraphs.
+"""The data model: a :class:`Report` made of units with a kind.
 
 Like spaCy's ``Doc``/``Token``, every unit is a view into ``Report.text`` with
 offsets: ``report.text[u.start:u.end] == u.text``.  The whitespace that follows a
 unit is kept in ``u.whitespace`` so that concatenating ``u.text_with_ws`` over
-``report.units(level="all")`` gives back ``report.text`` exactly (lossless).
+``report.units("all")`` gives back ``report.text`` exactly (lossless).
+
+Every unit has a ``kind`` (:data:`UNIT_KINDS`): the title, an addressee line
+(``常州市人民政府：``), headings, body paragraphs, ``一是…`` items, the signature
+(``海盐县人民政府``) and the date (``2025年3月19日``).  ``report.paragraphs`` and
+``len(report)`` count body paragraphs only.
+
+This module holds data only: the parser (:mod:`rolnlp.reading.structure`)
+builds the units and :func:`rolnlp.read_report` / :func:`rolnlp.parse_report`
+put them together.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from typing import Iterator, Optional
+
+#: Every kind of unit, in the order a report usually presents them.
+UNIT_KINDS = ("title", "addressee", "heading", "paragraph", "item", "signature", "date")
+#: Levels of :meth:`Report.units` and :meth:`Report.to_dataframe`.
+LEVELS = ("paragraph", "item", "all")
 
 
 @dataclass(frozen=True)
@@ -22,6 +36,7 @@ class Metadata:
 
     Example
     -------
+    >>> from rolnlp import read_report
     >>> m = read_report("corpus/reports/000_5c5bdc2152d9c680.txt").metadata  # doctest: +SKIP
     >>> m.region, m.level, m.year  # doctest: +SKIP
     ('硚口区', 'district', 2024)
@@ -43,6 +58,7 @@ class Metadata:
     source: Optional[str] = None
 
     def to_dict(self) -> dict:
+        """The fields as a plain dict (JSON-ready)."""
         return asdict(self)
 
 
@@ -64,8 +80,8 @@ class Heading:
 
     Example
     -------
-    >>> from rolnlp import read_report
-    >>> h = read_report("一、总体情况\\n正文。").headings[0]
+    >>> from rolnlp import parse_report
+    >>> h = parse_report("一、总体情况\\n正文。").headings[0]
     >>> h.level, h.marker, h.title
     (1, '一、', '总体情况')
     """
@@ -92,8 +108,11 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A body paragraph (or, with ``kind="item"``, one ``一是…`` item of one).
+    """A unit of running text: a body paragraph or another kind of line.
 
+    ``kind`` is ``"paragraph"`` for body paragraphs, ``"item"`` for one
+    ``一是…`` item split out of a paragraph, or ``"title"``, ``"addressee"``,
+    ``"signature"``, ``"date"`` for the front and closing lines of a report.
     ``heading_path`` lists the headings it stands under, outermost first,
     including a heading written inline at its own start; ``section`` is a
     section code of the codebook (preamble, achievements, shortcomings, plans,
@@ -101,8 +120,8 @@ class Paragraph:
 
     Example
     -------
-    >>> from rolnlp import read_report
-    >>> r = read_report("一、总体情况\\n全年办理行政复议案件12件。")
+    >>> from rolnlp import parse_report
+    >>> r = parse_report("一、总体情况\\n全年办理行政复议案件12件。")
     >>> p = r.paragraphs[0]
     >>> p.heading, r.text[p.start:p.end] == p.text
     ('一、总体情况', True)
@@ -140,7 +159,10 @@ class SectionSpan:
 
 
 class Report:
-    """A cleaned, structured report.  Build one with :func:`rolnlp.read_report`.
+    """A cleaned, structured report.
+
+    Build one with :func:`rolnlp.read_report` (a file or bytes) or
+    :func:`rolnlp.parse_report` (text in memory).
 
     Attributes
     ----------
@@ -157,33 +179,42 @@ class Report:
     metadata : Metadata
     headings : list of Heading
     paragraphs : list of Paragraph
+        Body paragraphs only (``kind == "paragraph"``); ``len(report)`` counts them.
     encoding : str or None
         The encoding the input was decoded from (``None`` for ``str`` input).
     path : str or None
+        The file read, if any.
+    url : str or None
+        The page the report was taken from, when known (a table's ``url``).
 
     Example
     -------
-    >>> from rolnlp import read_report
-    >>> r = read_report("一、总体情况\\n正文一。\\n二、存在的不足\\n正文二。", id="demo")
+    >>> from rolnlp import parse_report
+    >>> r = parse_report("一、总体情况\\n正文一。\\n二、存在的不足\\n正文二。", id="demo")
     >>> len(r), [p.section for p in r]
     (2, ['achievements', 'shortcomings'])
     >>> "".join(u.text_with_ws for u in r.units("all")) == r.text
     True
+    >>> [u.kind for u in r.units("all")]
+    ['heading', 'paragraph', 'heading', 'paragraph']
     """
 
-    def __init__(self, *, id, text, original, raw, removed, metadata, headings,
-                 paragraphs, encoding=None, path=None, items=None):
+    def __init__(self, *, id, text, original, raw, removed, metadata, units, items=None,
+                 encoding=None, path=None, url=None):
         self.id = id
         self.text = text
         self.original = original
         self.raw = raw
         self.removed = list(removed)
         self.metadata = metadata
-        self.headings = list(headings)
-        self.paragraphs = list(paragraphs)
+        self._units = list(units)
+        self.headings = [u for u in self._units if u.kind == "heading"]
+        self.paragraphs = [u for u in self._units if u.kind == "paragraph"]
+        # items are split by the reader; without them each paragraph is its own unit
+        self._items = list(items) if items is not None else list(self.paragraphs)
         self.encoding = encoding
         self.path = path
-        self._items = items
+        self.url = url
 
     def __repr__(self) -> str:
         m = self.metadata
@@ -202,20 +233,32 @@ class Report:
         Parameters
         ----------
         level : {"paragraph", "item", "all"}
-            ``"paragraph"``: the paragraphs; ``"item"``: paragraphs with the
-            ``一是…二是…`` items of long paragraphs split out (still lossless);
-            ``"all"``: headings and paragraphs together, which tile ``text``.
+            ``"paragraph"``: the body paragraphs; ``"item"``: body paragraphs
+            with the ``一是…二是…`` items of long paragraphs split out (still
+            lossless over the paragraphs); ``"all"``: every unit with its
+            ``kind`` (title, addressee, heading, paragraph, signature, date),
+            which together tile ``text``.
+
+        Returns
+        -------
+        list
+            :class:`Heading` and :class:`Paragraph` objects.
+
+        Example
+        -------
+        >>> from rolnlp import parse_report
+        >>> r = parse_report("常州市人民政府：\\n一、总体情况\\n正文。\\n2024年3月6日")
+        >>> [(u.kind, u.text) for u in r.units("all")]  # doctest: +NORMALIZE_WHITESPACE
+        [('addressee', '常州市人民政府：'), ('heading', '一、总体情况'),
+         ('paragraph', '正文。'), ('date', '2024年3月6日')]
         """
         if level == "paragraph":
             return list(self.paragraphs)
         if level == "item":
-            if self._items is None:
-                from .structure import split_items
-                self._items = split_items(self.paragraphs)
             return list(self._items)
         if level == "all":
-            return sorted([*self.headings, *self.paragraphs], key=lambda u: u.start)
-        raise ValueError(f"level must be 'paragraph', 'item' or 'all', got {level!r}")
+            return list(self._units)
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
 
     @property
     def sections(self) -> list[SectionSpan]:
@@ -254,17 +297,29 @@ class Report:
                 by_path[path]["paragraphs"] += 1
         return roots
 
-    def to_dataframe(self):
-        """One row per paragraph with the report's metadata (a pandas DataFrame)."""
-        import pandas as pd
+    def to_dataframe(self, level: str = "paragraph"):
+        """One row per unit with the report's metadata (a pandas DataFrame).
 
-        meta = {f"report_{k}" if k in ("title", "date") else k: v
-                for k, v in self.metadata.to_dict().items()}
-        rows = [{"report_id": self.id, **meta, "index": p.index, "section": p.section,
-                 "heading": p.heading, "heading_path": " > ".join(p.heading_path),
-                 "start": p.start, "end": p.end, "text": p.text}
-                for p in self.paragraphs]
-        return pd.DataFrame(rows)
+        Parameters
+        ----------
+        level : {"paragraph", "item", "all"}
+            Which units make the rows, as for :meth:`units`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns :data:`rolnlp.reading.table.UNIT_COLUMNS`, in that order.
+
+        Example
+        -------
+        >>> from rolnlp import parse_report
+        >>> df = parse_report("一、总体情况\\n正文。", id="a").to_dataframe()
+        >>> df[["report_id", "kind", "section", "heading", "text"]].values.tolist()
+        [['a', 'paragraph', 'achievements', '一、总体情况', '正文。']]
+        """
+        from .table import report_frame
+
+        return report_frame(self, level)
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: id, metadata, outline and paragraphs."""

@@ -46,13 +46,27 @@ _ORG = r"\S{2,30}?(?:人民政府|政府|办公室|委员会|办事处|街道|�
 _SIGNATURE_TAIL = re.compile(
     rf"(?<=[{_SENT_END}”])\s+(?:{_ORG}(?:\s+\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?|\d{{4}}年\d{{1,2}}月\d{{1,2}}日)$")
 _ORG_LINE = re.compile(rf"^{_ORG}$")
+_ORG_DATE = re.compile(r"^" + _ORG + r"\s+\d{4}年\d{1,2}月\d{1,2}日$")
+# an addressee line such as "常州市人民政府：" or "区委、区政府:" opens a letter-style report
+_ADDRESSEE = re.compile(r"^[^，。；]{2,30}[：:]$")
+# a title line: no sentence punctuation, naming the report it heads
+_TITLE_LINE = re.compile(r"^[^，,。；;！!？?：:]{4,80}(?:报告|情况|总结)$")
 _CLOSING = re.compile(r"^(?:特此报告|专此报告|以上报告|特此汇报)[。.！!]?$")
 _SHORTCOMING_SWITCH = re.compile(
     r"(?:存在|认识到|看到|面临|仍有|还有|清醒)[^。]{0,30}(?:问题|不足|短板|差距|薄弱)|"
     r"^[^。]{0,20}(?:问题和不足|不足和问题|存在的问题|存在的不足|问题与不足)")
+_PLAN_SUBJECT = (r"(?:我们|我区|我县|我市|我局|我镇|我街道|我乡|全区|全县|全市|区政府|县政府|市政府|"
+                 r"区司法局|县司法局)")
+# "2024年，我们将…" opens the plans; "我局将法律法规纳入…" uses 将 as 把 and does not,
+# so without a year or 下一步 the 将 must be followed by a word of intent
 _PLAN_SWITCH = re.compile(
-    r"^(?:[^。]{0,40}。)?(?:\d{4}\s*年[，,]?\s*)?(?:我们|我区|我县|我市|我局|我镇|全区|全县|全市|"
-    r"区政府|县政府|市政府|区司法局|县司法局)?将|^下一步")
+    r"^(?:[^。]{0,40}。)?(?:(?:\d{4}\s*年|新的一年|今后|未来|下一步)[，,]?\s*" + _PLAN_SUBJECT
+    + r"?将|" + _PLAN_SUBJECT + r"?将(?:继续|坚持|进一步|持续|着力|全面|聚焦|围绕|深入|紧扣|加快|"
+    r"不断|重点|努力|切实|始终|全力|积极|以))|^下一步|^展望\s*\d{4}\s*年")
+# the part on the leaders' duty as 第一责任人 belongs to achievements, first or last
+# (a plan to "压实…第一责任人职责" stays a plan)
+_DUTY_SWITCH = re.compile(
+    r"^(?![^。]{0,30}(?:将|进一步|压实|持续|继续|推动|督促))[^。]{0,30}主要负责(?:人|同志)[^。]{0,12}(?:履行|落实)[^。]{0,16}第一责任人职责")
 _MAX_HEADING = 80
 _MAX_INLINE_HEADING = 60
 
@@ -166,7 +180,7 @@ def segment(text: str):
             return [], []
         return [], [Paragraph(text, 0, len(text), (), "preamble", 0, "")]
     state = _State()
-    units = []  # (kind, start, end, extra)
+    units = []  # (start, end) of each unit, in reading order
     for (ls, le) in spans:
         for a, b in _split_line(text, ls, le, state):
             units.append((a, b))
@@ -321,11 +335,14 @@ class _Context:
             return self._para(seg, a, b, ws, p_index)
         if not mk:
             self._maybe_switch(seg)
-        if _CLOSING.match(seg) or _DATE.match(seg) or (
-                self.numbered and len(seg) <= 40 and _ORG_LINE.match(seg.replace(" ", ""))) or \
-                re.match(r"^" + _ORG + r"\s+\d{4}年\d{1,2}月\d{1,2}日$", seg):
-            return Paragraph(seg, a, b, (), "other" if self.numbered or _CLOSING.match(seg)
-                             else self.section, p_index, ws)
+        if _CLOSING.match(seg):
+            return Paragraph(seg, a, b, (), "other", p_index, ws)
+        kind = _closing_kind(seg) if self.numbered else None
+        if kind is None and _DATE.match(seg):
+            kind = "date"
+        if kind:
+            return Paragraph(seg, a, b, (), "other" if self.numbered else self.section,
+                             p_index, ws, kind=kind)
         return self._para(seg, a, b, ws, p_index)
 
     def _para(self, seg, a, b, ws, p_index):
@@ -337,10 +354,78 @@ class _Context:
         if not self.numbered or self.paras_in_section == 0:
             return
         head = seg[:80]
-        if self.section == "achievements" and _SHORTCOMING_SWITCH.search(head):
+        if self.section in ("shortcomings", "plans") and _DUTY_SWITCH.search(head):
+            self.section, self.stack, self.paras_in_section = "achievements", [], 0
+        elif self.section == "achievements" and _SHORTCOMING_SWITCH.search(head):
             self.section, self.stack, self.paras_in_section = "shortcomings", [], 0
         elif self.section in ("achievements", "shortcomings") and _PLAN_SWITCH.search(head):
             self.section, self.stack, self.paras_in_section = "plans", [], 0
+
+
+def _closing_kind(seg: str):
+    """``"signature"`` or ``"date"`` for a closing line, else None."""
+    if _DATE.match(seg):
+        return "date"
+    if (len(seg) <= 40 and _ORG_LINE.match(seg.replace(" ", ""))) or _ORG_DATE.match(seg):
+        return "signature"
+    return None
+
+
+def assign_kinds(headings, paragraphs, title=None):
+    """Every unit in reading order, with front and closing lines given their kind.
+
+    ``segment`` already marks signatures and dates that follow numbered
+    headings; this adds the title (``title``, or a first line shaped like one),
+    an addressee line before the body (``常州市人民政府：``) and the signature
+    and date lines that close a report without headings.  Indices are
+    renumbered so that ``index`` counts units of each kind from 0.
+
+    Parameters
+    ----------
+    headings, paragraphs : list
+        As returned by :func:`segment`.
+    title : str, optional
+        The report's title as the metadata found it.
+
+    Returns
+    -------
+    list
+        Headings and paragraphs ordered by ``start``, tiling the text.
+
+    Example
+    -------
+    >>> hs, ps = segment("区委、区政府：\\n一、总体情况\\n正文。\\n某某区人民政府\\n2024年3月6日")
+    >>> [u.kind for u in assign_kinds(hs, ps)]
+    ['addressee', 'heading', 'paragraph', 'signature', 'date']
+    """
+    units = sorted([*headings, *paragraphs], key=lambda u: u.start)
+    title_key = title.replace(" ", "") if title else None
+    # front matter: lines before the first heading and before the first sentence
+    for i, u in enumerate(units):
+        if u.kind != "paragraph" or u.heading_path:
+            break
+        flat = u.text.replace(" ", "")
+        if (title_key and flat == title_key) or (i == 0 and _TITLE_LINE.match(flat)):
+            units[i] = replace(u, kind="title", section="other")
+        elif _ADDRESSEE.match(u.text):
+            units[i] = replace(u, kind="addressee", section="other")
+        else:
+            break
+    # closing lines of a report without headings: from the end, back to the body
+    if not headings:
+        for i in range(len(units) - 1, 0, -1):
+            u = units[i]
+            kind = _closing_kind(u.text) if u.kind == "paragraph" else None
+            if kind is None:
+                break
+            units[i] = replace(u, kind=kind, section="other")
+    counts: dict = {}
+    for i, u in enumerate(units):
+        n = counts.get(u.kind, 0)
+        counts[u.kind] = n + 1
+        if u.index != n:
+            units[i] = replace(u, index=n)
+    return units
 
 
 def split_items(paragraphs):

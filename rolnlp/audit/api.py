@@ -97,6 +97,9 @@ def audit_corpus(corpus, *, progress=True, indicators=False):
         rows.append(a.to_row())
         mentions.append(a.indicators)
     table = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
+    for col in ("year", "days_early"):  # whole numbers that may be missing
+        table[col] = pd.array([None if v is None or v != v else int(v) for v in table[col]],
+                              dtype="Int64")
     if not indicators:
         return table
     from .indicators import INDICATOR_COLUMNS

@@ -243,7 +243,7 @@ def find_parts(report) -> list[Part]:
     if not any(c == "achievements" for _, c, _, _ in openers):
         first_opener = openers[0][0] if openers else len(report.text) + 1
         unheaded = [p for p in body if preamble_end is not None and p.start >= preamble_end
-                    and p.end <= first_opener and p.section != "preamble"]
+                    and p.end <= first_opener]
         if unheaded:
             openers.insert(0, (unheaded[0].start, "achievements", "body", None))
     openers.sort(key=lambda o: o[0])

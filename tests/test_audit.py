@@ -2,8 +2,6 @@
 Audit type, the corpus table, the HTML section and the CLI."""
 import json
 import re
-import subprocess
-import sys
 
 import pandas as pd
 import pytest
@@ -16,7 +14,7 @@ from rolnlp.audit.parts import heading_part, lead_in_part
 from rolnlp.audit.shortcomings import shortcomings_of
 from rolnlp.audit.timeliness import timeliness_of
 
-from conftest import ROOT, REPORTS
+from conftest import REPORTS
 
 
 @pytest.fixture(scope="module")
@@ -217,27 +215,38 @@ def test_audit_section_escapes_report_text(seeds):
 
 # --- CLI ------------------------------------------------------------------------
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "rolnlp", "audit", *args], cwd=ROOT,
-                          capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+class _Out:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
 
 
-def test_cli_formats(tmp_path):
-    out = _cli(str(REPORTS), "-q", "--format", "csv")
+@pytest.fixture
+def cli(capsys):
+    from rolnlp.cli import main
+
+    def run(*args):
+        code = main(["audit", *args])
+        out = capsys.readouterr()
+        return _Out(code, out.out, out.err)
+    return run
+
+
+def test_cli_formats(cli):
+    out = cli(str(REPORTS), "-q", "--format", "csv")
     assert out.returncode == 0, out.stderr
     df = pd.read_csv(pd.io.common.StringIO(out.stdout))
     assert len(df) == 5 and list(df.columns) == AUDIT_COLUMNS
-    out = _cli(str(REPORTS), "-q", "--format", "json")
+    out = cli(str(REPORTS), "-q", "--format", "json")
     rows = json.loads(out.stdout)
     assert len(rows) == 5 and rows[2]["has_first_responsible"] is True
-    out = _cli(str(REPORTS), "-q", "--format", "jsonl", "--indicators")
+    out = cli(str(REPORTS), "-q", "--format", "jsonl", "--indicators")
     lines = [json.loads(x) for x in out.stdout.splitlines()]
     assert lines and all(set(x) >= {"report_id", "code", "value", "sentence"} for x in lines)
-    out = _cli(str(REPORTS), "-q")
+    out = cli(str(REPORTS), "-q")
     assert re.search(r"002_87db0459dcb0080d .* first_responsible > achievements", out.stdout)
 
 
-def test_cli_missing_path_is_a_clear_error():
-    out = _cli("does/not/exist", "-q")
+def test_cli_missing_path_is_a_clear_error(cli):
+    out = cli("does/not/exist", "-q")
     assert out.returncode == 2 and "no such file or directory" in out.stderr
     assert "Traceback" not in out.stderr

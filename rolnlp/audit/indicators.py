@@ -38,7 +38,7 @@ from ..text.sentences import split_sentences
 INDICATOR_COLUMNS = ["report_id", "paragraph", "code", "value", "unit", "change", "text",
                      "sentence", "start", "end"]
 
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．％，", "0123456789.%,")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 # number, qualifiers (余/多, 万/亿 in either order), unit
 _FIGURE = re.compile(

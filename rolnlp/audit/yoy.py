@@ -146,6 +146,19 @@ def _content_words(text, tokenizer):
     return {t for t in tokenizer(text) if len(t) >= 2 and t not in stop and not t.isdigit()}
 
 
+def _best_cover(words, sentences):
+    """The sentence covering most of ``words`` (weighted by word length) and the share."""
+    total = sum(len(w) for w in words)
+    best, cov = None, 0.0
+    if not total:
+        return best, cov
+    for x in sentences:
+        c = sum(len(w) for w in words & x[3]) / total
+        if c > cov:
+            best, cov = x, c
+    return best, cov
+
+
 def track_promises(a, b, *, promise_threshold=0.5, parts_a=None, parts_b=None):
     """Which plan items of report ``a`` reappear in the achievements of report ``b``.
 
@@ -154,7 +167,9 @@ def track_promises(a, b, *, promise_threshold=0.5, parts_a=None, parts_b=None):
     a, b : Report
         The earlier and the later report.
     promise_threshold : float, default 0.5
-        Share of an item's content words an achievement sentence must hold.
+        Share of an item's content words (weighted by length) an achievement
+        sentence must hold; when the whole item is not matched, its heading
+        clause (up to the first 。；) may be, at 0.6 or more.
 
     Returns
     -------
@@ -174,22 +189,17 @@ def track_promises(a, b, *, promise_threshold=0.5, parts_a=None, parts_b=None):
     rows = []
     for item in plan_items(a, parts_a):
         words = _content_words(item, tokenize)
-        best, cov = None, 0.0
-        if words:
-            for x in achieved:
-                c = len(words & x[3]) / len(words)
-                if c > cov:
-                    best, cov = x, c
-        # a long item is rarely matched by one sentence: its heading clause is what was promised
-        if best is None or cov < promise_threshold:
+        best, cov = _best_cover(words, achieved)
+        kept = best is not None and cov >= promise_threshold
+        # a long item is rarely matched by one sentence: its heading clause is what was
+        # promised, and a short clause must be matched more fully
+        if not kept:
             head = re.split(r"[。；;]", item, maxsplit=1)[0]
             hw = _content_words(head, tokenize)
             if hw and len(hw) < len(words):
-                for x in achieved:
-                    c = len(hw & x[3]) / len(hw)
-                    if c > cov:
-                        best, cov = x, c
-        kept = best is not None and cov >= promise_threshold
+                hbest, hcov = _best_cover(hw, achieved)
+                if hbest is not None and hcov >= max(promise_threshold, 0.6):
+                    best, cov, kept = hbest, hcov, True
         rows.append({"report_a": a.id, "report_b": b.id, "item": item, "kept": kept,
                      "coverage": round(cov, 4), "evidence": best[2] if best else None,
                      "evidence_start": best[0] if best else None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from .evidence import evidence
-from .indicators import extract_indicators
+from .indicators import mention_rows, mentions_frame
 from .parts import find_parts
 from .result import AUDIT_COLUMNS, Audit
 from .shortcomings import shortcomings
@@ -50,12 +50,18 @@ def audit(report) -> Audit:
     >>> a.present_parts, a.part("plans").via  # doctest: +SKIP
     (['achievements', 'shortcomings', 'plans'], 'lead-in')
     """
-    report = _as_report(report)
+    result, rows = _audit(_as_report(report))
+    result.indicators = mentions_frame(rows)
+    return result
+
+
+def _audit(report):
+    """The Audit (without its indicator DataFrame) and the mention rows."""
     parts = find_parts(report)
-    ind = extract_indicators(report)
+    rows = mention_rows(report)
     return Audit(report_id=report.id, metadata=report.metadata.to_dict(), parts=parts,
-                 timeliness=timeliness(report), evidence=evidence(report, ind),
-                 shortcomings=shortcomings(report, parts), indicators=ind)
+                 timeliness=timeliness(report), evidence=evidence(report, rows),
+                 shortcomings=shortcomings(report, parts)), rows
 
 
 def audit_corpus(corpus, *, progress=True, indicators=False):
@@ -93,16 +99,13 @@ def audit_corpus(corpus, *, progress=True, indicators=False):
     reports = list(getattr(corpus, "reports", corpus))
     rows, mentions = [], []
     for r in tqdm(reports, desc="audit", unit="report", disable=not progress):
-        a = audit(r)
+        a, found = _audit(_as_report(r))
         rows.append(a.to_row())
-        mentions.append(a.indicators)
+        mentions += found
     table = pd.DataFrame(rows, columns=AUDIT_COLUMNS)
     for col in ("year", "days_early"):  # whole numbers that may be missing
         table[col] = pd.array([None if v is None or v != v else int(v) for v in table[col]],
                               dtype="Int64")
     if not indicators:
         return table
-    from .indicators import INDICATOR_COLUMNS
-    frames = [m for m in mentions if m is not None and len(m)]
-    ind = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=INDICATOR_COLUMNS)
-    return table, ind
+    return table, mentions_frame(mentions)

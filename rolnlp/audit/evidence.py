@@ -97,7 +97,7 @@ def evidence(report, indicators=None) -> Evidence:
     Parameters
     ----------
     report : Report
-    indicators : pandas.DataFrame, optional
+    indicators : pandas.DataFrame or list of dict, optional
         The report's indicator mentions, when already extracted.
 
     Returns
@@ -111,8 +111,10 @@ def evidence(report, indicators=None) -> Evidence:
     0.5
     """
     if indicators is None:
-        from .indicators import extract_indicators
-        indicators = extract_indicators(report)
+        from .indicators import mention_rows
+        indicators = mention_rows(report)
+    codes = (indicators["code"].tolist() if hasattr(indicators, "columns")
+             else [m["code"] for m in indicators])
     body = [p for p in report.paragraphs if p.section != "other"]
     chars = sum(len(p.text) for p in body)
     counts = [count_figures(p.text) for p in body]
@@ -121,5 +123,4 @@ def evidence(report, indicators=None) -> Evidence:
         chars=chars, paragraphs=len(body), figures=figures,
         figures_per_1000=round(1000 * figures / chars, 3) if chars else 0.0,
         paragraphs_with_figure=round(sum(c > 0 for c in counts) / len(body), 4) if body else 0.0,
-        indicator_mentions=int(len(indicators)),
-        indicator_codes=int(indicators["code"].nunique()) if len(indicators) else 0)
+        indicator_mentions=len(codes), indicator_codes=len(set(codes)))

@@ -39,6 +39,7 @@ INDICATOR_COLUMNS = ["report_id", "paragraph", "code", "value", "unit", "change"
                      "sentence", "start", "end"]
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_WIDE = re.compile("[０-９％．]")
 
 # number, qualifiers (余/多, 万/亿 in either order), unit
 _FIGURE = re.compile(
@@ -93,7 +94,7 @@ def _value(m) -> float:
     return round(v, 6)
 
 
-def _rate_code(near, clause, window, after):
+def _rate_code(near, clause, window, after, topic=False):
     """Code of a percentage, from the rate word just before it (or after it)."""
     if "败诉率" in near:
         return "litigation_loss_rate"
@@ -103,7 +104,7 @@ def _rate_code(near, clause, window, after):
         return "reconsideration_correction_rate"
     if re.search(r"(?:调解|调处|化解)成功率", near) or (
             near.endswith(("成功率", "成功率达", "成功率为", "成功率达到"))
-            and _nearest_topic(window) in ("mediation", None)
+            and (_nearest_topic(window) if topic is False else topic) in ("mediation", None)
             and re.search(r"纠纷|调解|调处", window + near)):
         return "mediation_success_rate"
     if re.search(r"调解率|调撤率|协调率|化解率|和解率", near):
@@ -111,8 +112,6 @@ def _rate_code(near, clause, window, after):
         topic = _nearest_of(window + near, ("复议", "行政争议"), ("诉讼",))
         if topic == 0:
             return "reconsideration_resolution_rate"
-        if topic is None and "调解率" in near and _nearest_topic(window) == "mediation":
-            return None
         return None
     if re.match(r"^[%的\s]*(?:行政争议|案件)?在?复议(?:环节|阶段)?实现?[“\"]?案结事了", after):
         return "reconsideration_resolution_rate"
@@ -130,13 +129,17 @@ def _nearest_of(text, first, second):
 
 
 def _nearest_topic(text) -> Optional[str]:
-    last = None
-    for m in _TOPIC_RE.finditer(text):
-        last = m
-    return last.lastgroup if last else None
+    # the nearest keyword is almost always in the last few dozen characters: look there first
+    for tail in (text[-48:], text) if len(text) > 48 else (text,):
+        last = None
+        for m in _TOPIC_RE.finditer(tail):
+            last = m
+        if last:
+            return last.lastgroup
+    return None
 
 
-def _count_code(near, clause, window, after, unit, clause_sentence=""):
+def _count_code(near, clause, window, after, unit, clause_sentence="", topic=False):
     """Code of a count, from the nearest topic and the verb right before the figure."""
     # object written after the figure
     if unit in ("份", "卷", "件", "本") and re.match(r"^(?:余)?[^，。；、]{0,12}?(?:案卷|卷宗)", after) \
@@ -161,7 +164,8 @@ def _count_code(near, clause, window, after, unit, clause_sentence=""):
     if re.match(r"^(?:关键|制度|环节|方面|机制|措施|任务|领域|类|大类)", after):
         return None
 
-    topic = _nearest_topic(window)
+    if topic is False:  # not given: look it up
+        topic = _nearest_topic(window)
     if topic is None:
         return None
     if topic == "hotline" and "12348" in window:  # the legal-services hotline
@@ -331,11 +335,19 @@ def extract_from_text(text, *, base=0, skip=False):
     """
     if skip or not text:
         return []
-    norm = text.translate(_FULLWIDTH)  # same length: offsets stay valid
+    # same length after translation: offsets stay valid
+    norm = text.translate(_FULLWIDTH) if _WIDE.search(text) else text
+    if not _FIGURE.search(norm):
+        return []
     sentences = split_sentences(norm)
     out = []
     for si, (s_start, s_end, sentence) in enumerate(sentences):
+        if not _FIGURE.search(norm, s_start, s_end):
+            continue
         prev_sentence = sentences[si - 1][2] if si else ""
+        prev_topic = False  # looked up when needed
+        # topic keywords of the sentence, once: (end, topic) in reading order
+        topics = [(t.end(), t.lastgroup) for t in _TOPIC_RE.finditer(norm, s_start, s_end)]
         last_end = s_start
         consumed_until = -1
         prev_code = None
@@ -367,12 +379,17 @@ def extract_from_text(text, *, base=0, skip=False):
             unit = m.group("unit").replace("余次", "次")
             # the previous sentence only matters when this one names no topic (nearest wins)
             window = prev_sentence[-120:] + before
+            topic = next((t for e, t in reversed(topics) if e <= start), False)
+            if topic is False:
+                if prev_topic is False:
+                    prev_topic = _nearest_topic(prev_sentence[-120:])
+                topic = prev_topic
             if unit in ("%", "个百分点"):
                 if unit != "%":
                     continue
-                code = _rate_code(near, clause, window, after)
+                code = _rate_code(near, clause, window, after, topic)
             else:
-                code = _count_code(near, clause, window, after, unit, before)
+                code = _count_code(near, clause, window, after, unit, before, topic)
                 if code is None and prev_code in _LIST_CODES and len(near) <= 14 and unit != "条" \
                         and not re.search(r"提出|意见|建议|出具", near) and (
                         near.lstrip().startswith("、") or prev_code == "mediation_cases") and (
@@ -428,12 +445,22 @@ def extract_indicators(source, *, progress=False):
     >>> df[["code", "value"]].values.tolist()
     [['legal_aid_cases', 830.0], ['legal_consultations', 12000.0]]
     """
-    import pandas as pd
+    return mentions_frame(mention_rows(source, progress=progress))
 
+
+def mention_rows(source, *, progress=False):
+    """The rows of :func:`extract_indicators` as a list of dicts (no pandas)."""
     rows = []
     for report_id, paragraph, text, base, skip in _texts(source, progress):
         for mention in extract_from_text(text, base=base, skip=skip):
             rows.append({"report_id": report_id, "paragraph": paragraph, **mention})
+    return rows
+
+
+def mentions_frame(rows):
+    """A DataFrame with the columns :data:`INDICATOR_COLUMNS` from mention dicts."""
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=INDICATOR_COLUMNS)
     df["value"] = df["value"].astype(float)
     df["change"] = df["change"].astype(object).where(df["change"].notna(), None)
@@ -458,8 +485,9 @@ def _texts(source, progress):
         for r in reports:
             if not isinstance(r, Report):
                 raise TypeError(f"expected Reports in the corpus, got {type(r).__name__}")
-    from tqdm.auto import tqdm
-
-    for r in tqdm(reports, desc="indicators", unit="report", disable=not progress):
+    if progress:
+        from tqdm.auto import tqdm
+        reports = tqdm(reports, desc="indicators", unit="report")
+    for r in reports:
         for p in r.paragraphs:
             yield r.id, p.index, p.text, p.start, p.section == "plans"

@@ -6,8 +6,12 @@ import pandas as pd
 import pytest
 
 import rolnlp
+import rolnlp.reading
 from rolnlp.audit import INDICATOR_CODES, INDICATOR_COLUMNS, extract_indicators, indicator_table
 from rolnlp.audit.indicators import extract_from_text
+
+# report text held in memory (parse_report where the reader has it)
+parse_text = getattr(rolnlp.reading, "parse_report", None) or rolnlp.read_report
 
 from conftest import CORPUS, REPORTS
 
@@ -104,7 +108,7 @@ def test_bad_input():
 
 
 def test_indicator_table_keeps_totals_and_first_rates():
-    mentions = extract_indicators(rolnlp.read_report(
+    mentions = extract_indicators(parse_text(
         "一、成效\n受理法律援助案件4459件，其中法律援助案件450件。调解率达26.15%，后调解率达44.91%。", id="r"))
     t = indicator_table(mentions)
     by = t.set_index("code")

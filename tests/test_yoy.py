@@ -5,9 +5,13 @@ import dataclasses
 import pytest
 
 import rolnlp
+import rolnlp.reading
 from rolnlp.audit import year_over_year
 from rolnlp.audit.yoy import compare_years, plan_items
 from rolnlp.text.sentences import normalize, split_sentences
+
+# report text held in memory (parse_report where the reader has it)
+parse_text = getattr(rolnlp.reading, "parse_report", None) or rolnlp.read_report
 
 from conftest import REPORTS
 
@@ -22,7 +26,7 @@ def _next_year(report, achievements, plans="一是继续深化改革。"):
     text = ("硚口区2025年度法治政府建设情况报告\n2025年，硚口区坚持依法行政。现将有关情况报告如下：\n"
             "一、2025年法治政府建设主要举措和成效\n" + "\n".join(achievements)
             + "\n二、存在的不足\n一是队伍力量不足。\n三、2026年法治政府建设主要安排\n" + plans)
-    r = rolnlp.read_report(text, id="000_next")
+    r = parse_text(text, id="000_next")
     meta = dataclasses.replace(report.metadata, year=2025, date="2026-03-01")
     r.metadata = meta
     return r

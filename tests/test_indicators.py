@@ -136,3 +136,22 @@ def test_annotations_file_is_well_formed():
         for m in r["mentions"]:
             assert m["code"] in INDICATOR_CODES
             assert r["text"][m["start"]:m["end"]] == m["text"]
+
+
+def test_extraction_grows_linearly_on_one_huge_unpunctuated_line():
+    import time
+
+    def best(text):
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            df = extract_indicators(text)
+            times.append(time.perf_counter() - t0)
+        return min(times), df
+
+    unit = "受理行政复议案件12件 办理法律援助案件8件 "
+    t1, small = best(unit * 500)
+    t4, large = best(unit * 2000)
+    assert len(large) == 4 * len(small) == 4000
+    assert t4 / t1 < 8  # linear: about 4
+    assert large["sentence"].str.len().max() <= 400

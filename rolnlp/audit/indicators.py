@@ -29,6 +29,7 @@ Example
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Optional
 
@@ -50,6 +51,8 @@ _CHANGE = re.compile(
     r"[，,]?\s*(?:(?:同比|环比|比上年|较上年|较去年|比去年)[^，。；\d]{0,4})?"
     r"(?:增长|上升|下降|减少|增加|提高|提升)(?:了)?\s*(?:约)?\d+(?:\.\d+)?\s*(?:%|个百分点|倍)")
 _CLAUSE_END = "，,；;。：:！？!?\n"
+_CONTEXT = 300  # characters before a figure that can describe it
+_MAX_SENTENCE = 1000
 
 # topic keywords; the one nearest before a figure wins
 _TOPICS = [
@@ -348,6 +351,11 @@ def extract_from_text(text, *, base=0, skip=False):
         prev_topic = False  # looked up when needed
         # topic keywords of the sentence, once: (end, topic) in reading order
         topics = [(t.end(), t.lastgroup) for t in _TOPIC_RE.finditer(norm, s_start, s_end)]
+        topic_ends = [e for e, _ in topics]
+        sentence_codes = set()
+        # a sentence longer than _MAX_SENTENCE (unpunctuated tables, garbled pages) is
+        # given as the text around each figure, not copied whole into every row
+        sentence_text = text[s_start:s_end] if s_end - s_start <= _MAX_SENTENCE else None
         last_end = s_start
         consumed_until = -1
         prev_code = None
@@ -355,13 +363,16 @@ def extract_from_text(text, *, base=0, skip=False):
             start, end = m.start(), m.end()
             if start < consumed_until:
                 continue
-            before = norm[s_start:start]
+            # the words before the figure, within its sentence; bounded, so that a huge
+            # unpunctuated line costs linear time
+            b_start = max(s_start, start - _CONTEXT)
+            before = norm[b_start:start]
             # clause: back to the last clause boundary (past a colon right before the figure)
             cut = max(before.rfind(c) for c in _CLAUSE_END)
-            near = norm[max(last_end, s_start + cut + 1):start]
+            near = norm[max(last_end, b_start + cut + 1):start]
             if not near.strip() and cut >= 0 and before[cut] in "：:":
                 cut2 = max(before.rfind(c, 0, cut) for c in _CLAUSE_END)
-                near = before[max(cut2 + 1, last_end - s_start):cut]
+                near = before[max(cut2 + 1, last_end - b_start):cut]
             clause = before[cut + 1:]
             last_end = end
             after = norm[end:min(s_end, end + 40)]
@@ -379,7 +390,8 @@ def extract_from_text(text, *, base=0, skip=False):
             unit = m.group("unit").replace("余次", "次")
             # the previous sentence only matters when this one names no topic (nearest wins)
             window = prev_sentence[-120:] + before
-            topic = next((t for e, t in reversed(topics) if e <= start), False)
+            i = bisect.bisect_right(topic_ends, start)
+            topic = topics[i - 1][1] if i else False
             if topic is False:
                 if prev_topic is False:
                     prev_topic = _nearest_topic(prev_sentence[-120:])
@@ -398,15 +410,17 @@ def extract_from_text(text, *, base=0, skip=False):
             prev_code = code
             if code is None:
                 continue
-            if _BREAKDOWN.search(before) and any(
-                    o["code"] == code and o["start"] >= base + s_start for o in out) and (
+            if code in sentence_codes and _BREAKDOWN.search(before) and (
                     code not in _STRONG or _STRONG[code] not in near):
                 continue
             if _BREAKDOWN.search(near) and not _TOPIC_RE.search(near):
                 continue
             prev_code = code
+            sentence_codes.add(code)
             out.append({"code": code, "value": _value(m), "unit": unit, "change": change,
-                        "text": text[start:end], "sentence": text[s_start:s_end],
+                        "text": text[start:end],
+                        "sentence": sentence_text if sentence_text is not None
+                        else text[max(s_start, start - _CONTEXT // 2):min(s_end, end + _CONTEXT // 2)],
                         "start": base + start, "end": base + end})
     return out
 
@@ -430,7 +444,8 @@ def extract_indicators(source, *, progress=False):
         :data:`rolnlp.audit.INDICATOR_CODES`), ``value`` (normalised:
         1.2万 → 12000, 99.35% → 99.35, 5万余人次 → 50000), ``unit``, ``change``
         (``同比增长17.1%`` or ``None``), ``text`` (the figure as written),
-        ``sentence``, ``start`` and ``end`` (offsets into the text or into
+        ``sentence`` (for a sentence over 1,000 characters, the 300 around
+        the figure), ``start`` and ``end`` (offsets into the text or into
         ``Report.text``).  Figures in a report's plans part are targets and
         are left out.
 

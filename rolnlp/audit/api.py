@@ -1,16 +1,12 @@
 """``rolnlp.audit(report)`` and ``audit_corpus(corpus)``."""
 from __future__ import annotations
 
-import logging
-
 from .evidence import evidence
 from .indicators import mention_rows, mentions_frame
 from .parts import find_parts
 from .result import AUDIT_COLUMNS, Audit
 from .shortcomings import shortcomings
 from .timeliness import timeliness
-
-logger = logging.getLogger(__name__)
 
 
 def _as_report(report):

@@ -105,8 +105,6 @@ def audit_section(audit_df, indicators_df=None, *, top_n=200):
         ``<h2>`` heading, scorecard, parts grid, indicator table and
         timeliness by year; all cell text escaped.
     """
-    import pandas as pd
-
     parts = ["<h2>Report audit</h2>",
              "<p>What evaluators check: the parts the 2019 督察工作规定 requires, "
              "publication before 1 April, concrete figures, and problems with causes.</p>"]

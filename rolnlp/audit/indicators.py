@@ -425,7 +425,7 @@ def extract_from_text(text, *, base=0, skip=False):
     return out
 
 
-def extract_indicators(source, *, progress=False):
+def extract_indicators(source, *, progress=True):
     """Indicator mentions of a text, a report or a corpus: one row per mention.
 
     Parameters
@@ -433,8 +433,8 @@ def extract_indicators(source, *, progress=False):
     source : str, Report or Corpus (or a list of Reports)
         A ``str`` is the text itself (not a path); read files with
         :func:`rolnlp.read_report` first.
-    progress : bool, default False
-        A tqdm bar over the reports of a corpus.
+    progress : bool, default True
+        A tqdm bar over the reports of a corpus (none for one text or report).
 
     Returns
     -------
@@ -500,7 +500,7 @@ def _texts(source, progress):
         for r in reports:
             if not isinstance(r, Report):
                 raise TypeError(f"expected Reports in the corpus, got {type(r).__name__}")
-    if progress:
+    if progress and len(reports) > 1:
         from tqdm.auto import tqdm
         reports = tqdm(reports, desc="indicators", unit="report")
     for r in reports:

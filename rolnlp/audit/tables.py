@@ -6,7 +6,7 @@ INDICATOR_TABLE_COLUMNS = ["report_id", "region", "province", "level", "year", "
                            "unit", "change", "mentions", "sentence", "start", "end"]
 
 
-def indicator_table(source, *, progress=False):
+def indicator_table(source, *, progress=True):
     """One row per report and indicator code, with the sentence to check it against.
 
     A report may state an indicator several times (a total and its breakdown,
@@ -19,7 +19,8 @@ def indicator_table(source, *, progress=False):
         Reports (their mentions are extracted) or the mentions themselves
         (:func:`rolnlp.extract_indicators` output; place and year are then
         left empty).
-    progress : bool, default False
+    progress : bool, default True
+        A tqdm bar over the reports (none for a single report).
 
     Returns
     -------

@@ -244,7 +244,7 @@ def place_key(report):
 
 
 def year_over_year(reports, *, key=place_key, threshold=0.8, promise_threshold=0.5,
-                   progress=False):
+                   progress=True):
     """Compare every report with the same place's report of the year before.
 
     Parameters
@@ -257,7 +257,8 @@ def year_over_year(reports, *, key=place_key, threshold=0.8, promise_threshold=0
         Similarity for a reused sentence.
     promise_threshold : float, default 0.5
         Coverage for a kept promise.
-    progress : bool, default False
+    progress : bool, default True
+        A tqdm bar over the pairs (none for a single pair).
 
     Returns
     -------
@@ -280,7 +281,7 @@ def year_over_year(reports, *, key=place_key, threshold=0.8, promise_threshold=0
         groups[k].setdefault(y, r)  # the first report read for a place and year
     todo = [(k, ys[y], ys[y + 1]) for k, ys in groups.items() for y in sorted(ys) if y + 1 in ys]
     pairs, reused, promises = [], [], []
-    for k, a, b in tqdm(todo, desc="year over year", disable=not progress):
+    for k, a, b in tqdm(todo, desc="year over year", disable=not progress or len(todo) < 2):
         res = compare_years(a, b, threshold=threshold, promise_threshold=promise_threshold)
         pairs.append({"place": k[0], "level": k[1], "year_a": a.metadata.year,
                       "year_b": b.metadata.year, "report_a": a.id, "report_b": b.id,

@@ -63,7 +63,7 @@ def main(argv=None):
             aud.append(time.perf_counter() - t0)
 
             t0 = time.perf_counter()
-            extract_indicators(reports)
+            extract_indicators(reports, progress=False)
             ext.append(time.perf_counter() - t0)
 
     b, a, e = (statistics.median(x) for x in (base, aud, ext))

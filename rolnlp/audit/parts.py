@@ -52,6 +52,7 @@ _PLANS_LEAD = re.compile(
 _FIRST_RESPONSIBLE_LEAD = re.compile(
     r"^[^。]{0,30}(?:党政主要负责人|主要负责同志|主要领导)[^。]{0,20}履行[^。]{0,20}第一责任人职责[^。]{0,20}(?:情况|方面)[：:。]")
 _OTHER_LEAD = re.compile(r"^[^。]{0,10}其他(?:需要)?(?:报告|说明)的?(?:情况|事项)")
+_OUTLINE = re.compile(r"包括|分为|[一二三四五六七八九两]个部分|以下几个方面")
 _MENTION = {
     "first_responsible": re.compile(r"第一责任人"),
     "shortcomings": re.compile(r"不足|短板|问题和|差距"),
@@ -171,7 +172,10 @@ def lead_in(text: str, year: Optional[int] = None):
     """
     head = text[:160]
     for code, m in _lead_matches(head, year):
-        return code, _sentence_at(text, m.end() - 1)
+        sentence = _sentence_at(text, m.end() - 1)
+        if _OUTLINE.search(sentence):  # "本报告包括……存在不足和原因……四个部分" lists the parts
+            return None
+        return code, sentence
     return None
 
 

@@ -254,3 +254,16 @@ def test_cli_missing_path_is_a_clear_error(cli):
     out = cli("does/not/exist", "-q")
     assert out.returncode == 2 and "no such file or directory" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_audit_blocks_render_in_the_summary_page(seeds):
+    from rolnlp.analysis.summary import render_summary
+    from rolnlp.audit.html import audit_blocks
+
+    df, ind = audit_corpus(list(seeds.values()), progress=False, indicators=True)
+    blocks = audit_blocks(df, ind)
+    assert [b[0] for b in blocks][:2] == ["h2", "p"]
+    page = render_summary("t", blocks)
+    assert page.count("<table") == 4 and "mediation_success_rate" in page
+    # the fragment and the blocks say the same thing
+    assert audit_section(df, ind).count("<table") == 4

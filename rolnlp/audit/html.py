@@ -76,8 +76,9 @@ def timeliness_by_year(audit_df):
     years = audit_df["year"].dropna().unique() if "year" in audit_df else []
     for y in sorted(years):
         g = audit_df[audit_df["year"] == y]
-        on = g["on_time"]
-        days = pd.to_numeric(g.get("days_early"), errors="coerce").dropna()
+        on = g["on_time"] if "on_time" in g else pd.Series([None] * len(g), dtype=object)
+        days = (pd.to_numeric(g["days_early"], errors="coerce").dropna() if "days_early" in g
+                else pd.Series([], dtype=float))
         rows.append({"year": int(y), "reports": len(g), "on_time": int((on == True).sum()),  # noqa: E712
                      "late": int((on == False).sum()), "date_unknown": int(on.isna().sum()),  # noqa: E712
                      "median_days_early": float(days.median()) if len(days) else None})
@@ -85,8 +86,8 @@ def timeliness_by_year(audit_df):
                                        "median_days_early"])
 
 
-def audit_section(audit_df, indicators_df=None, *, top_n=200):
-    """The audit section of the analyze summary, as an HTML fragment.
+def audit_blocks(audit_df, indicators_df=None, *, top_n=200):
+    """The audit section as blocks for :func:`rolnlp.analysis.summary.render_summary`.
 
     Parameters
     ----------
@@ -101,31 +102,66 @@ def audit_section(audit_df, indicators_df=None, *, top_n=200):
 
     Returns
     -------
-    str
-        ``<h2>`` heading, scorecard, parts grid, indicator table and
-        timeliness by year; all cell text escaped.
+    list of tuple
+        ``("h2", text)``, ``("p", text)`` and ``("table", DataFrame, caption)``
+        blocks: scorecard, parts grid, indicator table, timeliness by year.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> [b[0] for b in audit_blocks(pd.DataFrame({"report_id": ["r"], "year": [2023],
+    ...                                           "on_time": [True]}))]
+    ['h2', 'p', 'table', 'table', 'p', 'table']
     """
-    parts = ["<h2>Report audit</h2>",
-             "<p>What evaluators check: the parts the 2019 督察工作规定 requires, "
-             "publication before 1 April, concrete figures, and problems with causes.</p>"]
+    blocks = [("h2", "Report audit"),
+              ("p", "What evaluators check: the parts the 2019 督察工作规定 requires, "
+                    "publication before 1 April, concrete figures, and problems with causes.")]
     cols = [c for c in SCORECARD_COLUMNS if c in audit_df.columns]
-    parts.append(_table(audit_df[cols], "Scorecard: one row per report."))
-    parts.append(_table(parts_grid(audit_df),
-                        "Parts: ✓ present as a part; mentioned: treated inside another part; – absent."))
+    blocks.append(("table", audit_df[cols], "Scorecard: one row per report."))
+    blocks.append(("table", parts_grid(audit_df),
+                   "Parts: ✓ present as a part; mentioned: treated inside another part; – absent."))
     if indicators_df is not None and len(indicators_df):
         t = indicators_df
         if "mentions" not in t.columns:
             from .tables import indicator_table
-            t = indicator_table(t)
+            t = indicator_table(t, progress=False)
         show = [c for c in ["report_id", "region", "year", "code", "value", "unit", "change",
                             "sentence"] if c in t.columns]
-        parts.append(_table(t[show].head(top_n),
-                            f"Indicators (indicators v1): one row per report and code"
-                            f"{'' if len(t) <= top_n else f', first {top_n} of {len(t)}'}; "
-                            "the sentence is the source to check against."))
+        more = "" if len(t) <= top_n else f", first {top_n} of {len(t)}"
+        blocks.append(("table", t[show].head(top_n),
+                       f"Indicators (indicators v1): one row per report and code{more}; "
+                       "the sentence is the source to check against."))
     else:
-        parts.append("<p>No indicator figures found.</p>")
+        blocks.append(("p", "No indicator figures found."))
     tby = timeliness_by_year(audit_df)
     if len(tby):
-        parts.append(_table(tby, "Timeliness by year reported on (deadline: 1 April of the next year)."))
-    return "\n".join(parts)
+        blocks.append(("table", tby,
+                       "Timeliness by year reported on (deadline: 1 April of the next year)."))
+    return blocks
+
+
+def audit_section(audit_df, indicators_df=None, *, top_n=200):
+    """The audit section of the analyze summary, as an HTML fragment.
+
+    Parameters
+    ----------
+    audit_df : pandas.DataFrame
+        One row per report (:func:`rolnlp.audit.audit_corpus`).
+    indicators_df : pandas.DataFrame, optional
+        The indicator table or the mentions (see :func:`audit_blocks`).
+    top_n : int, default 200
+        At most this many indicator rows are shown.
+
+    Returns
+    -------
+    str
+        ``<h2>`` heading, scorecard, parts grid, indicator table and
+        timeliness by year; all cell text escaped.
+    """
+    out = []
+    for block in audit_blocks(audit_df, indicators_df, top_n=top_n):
+        if block[0] == "table":
+            out.append(_table(block[1], block[2]))
+        else:
+            out.append(f"<{block[0]}>{_html.escape(block[1])}</{block[0]}>")
+    return "\n".join(out)

@@ -267,3 +267,24 @@ def test_audit_blocks_render_in_the_summary_page(seeds):
     assert page.count("<table") == 4 and "mediation_success_rate" in page
     # the fragment and the blocks say the same thing
     assert audit_section(df, ind).count("<table") == 4
+
+
+def test_traditional_script_and_gbk_bytes_audit_like_the_original(seeds, tmp_path):
+    import opencc
+
+    original = seeds["002"]
+    trad = opencc.OpenCC("s2t").convert(original.text)
+    a = rolnlp.audit(parse_text(trad))
+    assert a.present_parts == ["first_responsible", "achievements", "shortcomings", "plans"]
+    path = tmp_path / "gbk.txt"
+    path.write_bytes(original.text.encode("gb18030"))
+    b = rolnlp.audit(rolnlp.read_report(path))
+    assert b.present_parts == a.present_parts
+    assert b.evidence.indicator_mentions == rolnlp.audit(original).evidence.indicator_mentions
+
+
+def test_audit_does_not_modify_the_report(seeds):
+    r = seeds["003"]
+    before = (r.text, [p.text for p in r.paragraphs], r.metadata)
+    rolnlp.audit(r)
+    assert (r.text, [p.text for p in r.paragraphs], r.metadata) == before

@@ -63,8 +63,8 @@ _TOPICS = [
     ("legal_aid", r"法律援助|法援|援助案件"),
     ("notary", r"公证"),
     ("consultation", r"法律咨询|咨询|12348"),
-    ("publicity", r"普法|法治宣传|宣传活动|宣讲|法治讲座|知识讲座|送法|法治教育|法治文化|宣传|[七八十五]进"),
-    ("study", r"学法|理论学习中心组|专题学习|集体学习|讲法|中心组学习"),
+    ("publicity", r"普法|法治宣传|宣传活动|宣讲|巡讲|法治讲座|知识讲座|送法|法治教育|法治文化|宣传|[七八十五]进"),
+    ("study", r"学法|理论学习中心组|专题学习|集体学习|讲法|中心组学习|学习(?:贯彻)?习近平法治思想"),
     ("legality", r"合法性审查|合法性审核|法制审核|审查(?!起诉)|审核"),
     ("normative", r"规范性文件|报备|备案"),
     ("decision", r"重大行政决策|重大决策"),
@@ -75,6 +75,10 @@ _TOPICS = [
     ("approval", r"行政许可事项|许可事项|审批事项|行政审批"),
     ("hotline", r"12345|热线|工单"),
 ]
+# topics a following sentence may go on about without naming them again
+# (收到行政复议申请…。直接纠错236件，纠错率24.2%)
+_CARRIED_TOPICS = {"reconsideration", "litigation", "appearance", "mediation", "legal_aid",
+                   "consultation", "normative", "case_files", "notary"}
 _TOPIC_RE = re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in _TOPICS))
 
 _COUNT_UNITS = {"件", "起", "宗", "件次"}
@@ -84,6 +88,7 @@ _PEOPLE_UNITS = {"人次", "人", "名"}
 _TARGET = re.compile(r"力争|争取|目标|预计|计划|将(?:达到|实现|完成|提升|提高)|确保.{0,8}达到")
 _PREVIOUS = re.compile(r"较|比上|去年|上年|同期|上月|此前|原来|由$")
 _NATIONAL = re.compile(r"全国")
+_BEFORE_CHANGE = re.compile(r"(?:改革|调整|改制|合并)前[，,]")
 _NOT_PENALTY = re.compile(r"不予处罚|免罚|不罚|轻微|移送|结案|未结")
 
 
@@ -105,7 +110,7 @@ def _rate_code(near, clause, window, after, topic=False):
         return "head_appearance_rate"
     if "纠错率" in near and "复议" in window and "备案" not in near:
         return "reconsideration_correction_rate"
-    if re.search(r"(?:调解|调处|化解)成功率", near) or (
+    if re.search(r"(?:调解|调处|化解)成功率|调成率", near) or (
             near.endswith(("成功率", "成功率达", "成功率为", "成功率达到"))
             and (_nearest_topic(window) if topic is False else topic) in ("mediation", None)
             and re.search(r"纠纷|调解|调处", window + near)):
@@ -145,8 +150,10 @@ def _nearest_topic(text) -> Optional[str]:
 def _count_code(near, clause, window, after, unit, clause_sentence="", topic=False):
     """Code of a count, from the nearest topic and the verb right before the figure."""
     # object written after the figure
-    if unit in ("份", "卷", "件", "本") and re.match(r"^(?:余)?[^，。；、]{0,12}?(?:案卷|卷宗)", after) \
-            and re.search(r"评查|抽查|抽取|抽检", clause + after[:30]) \
+    if unit == "卷" and re.search(r"评查|抽查|抽取|自查", clause + after[:20]):
+        return "case_file_reviews"
+    if unit in ("份", "卷", "件", "本", "宗") and re.match(r"^(?:余)?[^，。；、]{0,12}?(?:案卷|卷宗)", after) \
+            and re.search(r"评查|抽查|抽取|抽检|自查", clause + after[:30]) \
             and re.search(r"执法|处罚|许可|强制", window + after[:20]):
         return "case_file_reviews"
     if re.match(r"^[^，。；]{0,4}(?:重大行政决策|重大决策)", after) and re.search(r"纳入|确定|目录", near):
@@ -208,8 +215,10 @@ def _count_code(near, clause, window, after, unit, clause_sentence="", topic=Fal
     if topic == "mediation":
         if unit not in _COUNT_UNITS:
             return None
-        if re.search(r"排查|发现|预防|线索|协议|履行|隐患|涉及|上报|引导|移送|新发", near):
+        if re.search(r"排查|发现|预防|线索|协议|履行|隐患|涉及|上报|引导|移送|新发|不成功|未成功|申请|预约|方式结案", near):
             return None
+        if "复议" in clause_sentence and not re.search(r"纠纷|人民调解", near):
+            return None  # 复议 cases settled by mediation are not mediation_cases
         if re.search(r"(?:调解|调处|化解)成功|成功率", near) and not re.search(r"成功(?:调解|化解|调处)", near):
             return None
         if re.search(r"纠纷|调解|调处", near) and re.search(r"调解|调处|化解|受理", near):
@@ -218,20 +227,23 @@ def _count_code(near, clause, window, after, unit, clause_sentence="", topic=Fal
     if topic == "legal_aid":
         if "咨询" in near and unit in {"人次", "次", "件次", "批次"}:
             return "legal_consultations"
-        if unit in _COUNT_UNITS and re.search(r"案件|受理|办理|指派", near + clause[-12:]):
+        if unit in _COUNT_UNITS and re.search(r"案件|受理|办理|指派", near + clause[-12:]) \
+                and not re.search(r"申请|预约", near):
             return "legal_aid_cases"
         return None
     if topic == "notary":
         return "notary_cases" if unit in _COUNT_UNITS | {"份"} and "公证" in clause else None
     if topic == "consultation":
         if unit in {"人次", "次", "件次", "批次", "件"} and \
-                re.search(r"法律|12348|律师|法援|公共法律服务|司法", window):
-            if re.search(r"发放|资料|册|浏览|注册|关注|查询", near):
+                re.search(r"法律|12348|律师|法援|公共法律服务|公服|司法", window):
+            if re.search(r"发放|资料|册|浏览|注册|关注|查询|案件|论证|表扬", near):
+                return None
+            if not re.search(r"咨询|接待|解答|服务|来电|热线|接听|帮助", near):
                 return None
             return "legal_consultations"
         return None
     if topic == "publicity":
-        if re.search(r"发放|资料|横幅|海报|标语|视频|推送|篇|折页|宣传品|单页|手册|浏览", near):
+        if re.search(r"发放|资料|横幅|海报|标语|视频|推送|篇|折页|宣传品|单页|手册|浏览|屏|广播|短信|报道|发布", near):
             return None
         if not re.search(r"法治|法律|普法|宪法|民法典|法规|送法|学法", clause_sentence):
             return None
@@ -273,7 +285,7 @@ def _count_code(near, clause, window, after, unit, clause_sentence="", topic=Fal
             return "major_decisions"
         return None
     if topic == "case_files":
-        if unit in {"份", "卷", "件", "本"} and re.search(r"评查|抽查|抽取|抽检", clause) \
+        if unit in {"份", "卷", "件", "本", "宗"} and re.search(r"评查|抽查|抽取|抽检|自查", clause + after[:20]) \
                 and not re.search(r"收到|报送", near) and re.search(r"执法|处罚|许可|强制", window):
             return "case_file_reviews"
         return None
@@ -286,7 +298,7 @@ def _count_code(near, clause, window, after, unit, clause_sentence="", topic=Fal
             return None
         if unit == "家" and not re.search(r"立案|查处", near[-4:]):
             return None
-        if _NOT_PENALTY.search(near) or re.search(r"检查|巡查|出动|整改|隐患|抽查|线索", near):
+        if _NOT_PENALTY.search(near) or re.search(r"检查|巡查|出动|整改|隐患|抽查|线索|监督案件", near):
             return None
         if "立案" in near and not re.search(r"执法|处罚|违法", window):
             return None
@@ -347,7 +359,7 @@ def extract_from_text(text, *, base=0, skip=False):
     for si, (s_start, s_end, sentence) in enumerate(sentences):
         if not _FIGURE.search(norm, s_start, s_end):
             continue
-        prev_sentence = sentences[si - 1][2] if si else ""
+        prev_sentence = norm[max(0, s_start - 200):s_start]  # the sentences just before
         prev_topic = False  # looked up when needed
         # topic keywords of the sentence, once: (end, topic) in reading order
         topics = [(t.end(), t.lastgroup) for t in _TOPIC_RE.finditer(norm, s_start, s_end)]
@@ -385,16 +397,19 @@ def extract_from_text(text, *, base=0, skip=False):
                 continue
             if re.match(r"^[，,]?\s*占", after):  # a share of a total: a breakdown
                 continue
-            if _TARGET.search(clause) or _NATIONAL.search(clause) or _PREVIOUS.search(near):
+            if _TARGET.search(clause) or _NATIONAL.search(clause) or _PREVIOUS.search(near) \
+                    or _BEFORE_CHANGE.search(before):
                 continue
             unit = m.group("unit").replace("余次", "次")
             # the previous sentence only matters when this one names no topic (nearest wins)
-            window = prev_sentence[-120:] + before
+            window = prev_sentence + before
             i = bisect.bisect_right(topic_ends, start)
             topic = topics[i - 1][1] if i else False
             if topic is False:
                 if prev_topic is False:
-                    prev_topic = _nearest_topic(prev_sentence[-120:])
+                    prev_topic = _nearest_topic(prev_sentence)
+                    if prev_topic not in _CARRIED_TOPICS:
+                        prev_topic = None
                 topic = prev_topic
             if unit in ("%", "个百分点"):
                 if unit != "%":
@@ -405,12 +420,13 @@ def extract_from_text(text, *, base=0, skip=False):
                 if code is None and prev_code in _LIST_CODES and len(near) <= 14 and unit != "条" \
                         and not re.search(r"提出|意见|建议|出具", near) and (
                         near.lstrip().startswith("、") or prev_code == "mediation_cases") and (
-                        prev_code != "mediation_cases" or "纠纷" in near):
+                        prev_code != "mediation_cases" or "纠纷" in near) and \
+                        not re.search(r"排查|发现|预防|线索|隐患|上报|引导|移送|新发|不成功|成功", near):
                     code = prev_code
             prev_code = code
             if code is None:
                 continue
-            if code in sentence_codes and _BREAKDOWN.search(before) and (
+            if code in sentence_codes and unit != "%" and _BREAKDOWN.search(before) and (
                     code not in _STRONG or _STRONG[code] not in near):
                 continue
             if _BREAKDOWN.search(near) and not _TOPIC_RE.search(near):

@@ -24,7 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ORDER = ("pipeline", "tokenizer", "reading", "classifier", "analyze")
+ORDER = ("pipeline", "tokenizer", "reading", "classifier", "analyze", "audit")
 
 
 def commands(args):
@@ -39,6 +39,7 @@ def commands(args):
         "classifier": [py, str(HERE / "bench_classifier.py")] + (["--n", "500"] if quick else []),
         "analyze": [py, str(HERE / "bench_analyze.py"), "--sizes", "5"]
         + ([] if quick else ["50"]) + (["500"] if args.full else []),
+        "audit": [py, str(HERE / "bench_audit.py")] + (["--rounds", "3"] if quick else []),
     }
     return {k: v for k, v in cmds.items() if (HERE / Path(v[1]).name).exists()}
 

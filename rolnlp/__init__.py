@@ -44,10 +44,23 @@ _LAZY = {
     "Prediction": "rolnlp.classification",
     "TopicModel": "rolnlp.analysis",
     "analyze": "rolnlp.analysis",
+    "extract_indicators": "rolnlp.audit",
 }
 
 __all__ = ["__version__", "CATEGORY_CODES", "SECTION_CODES", "CODEBOOK_VERSION",
-           "RolnlpError", "ReportError", "ModelError", "LabelError", "clear_caches", *_LAZY]
+           "RolnlpError", "ReportError", "ModelError", "LabelError", "clear_caches", "audit", *_LAZY]
 
 
-__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+_lazy_getattr, _lazy_dir = lazy_exports(__name__, _LAZY)
+
+
+def __getattr__(name):
+    # rolnlp.audit is a callable package: rolnlp.audit(report) and rolnlp.audit.html both work
+    if name == "audit":
+        import importlib
+        return importlib.import_module(".audit", __name__)
+    return _lazy_getattr(name)
+
+
+def __dir__():
+    return sorted(set(_lazy_dir()) | {"audit"})

@@ -6,7 +6,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-NAMES = ["01_quickstart.ipynb", "02_retrain.ipynb", "03_compare_reports.ipynb"]
+NAMES = ["01_quickstart.ipynb", "02_retrain.ipynb", "03_compare_reports.ipynb", "04_audit.ipynb"]
 
 
 def _load(name):

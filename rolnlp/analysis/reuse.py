@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 from collections import defaultdict
 from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
-_SENT_END = re.compile(r"[。；！？!?;]+|\n+")
-_NON_WORD = re.compile(r"[^0-9a-z\u3400-\u9fff\uf900-\ufaff]+")
-_DIGITS = re.compile(r"[0-9]+")
+# one notion of a sentence for text reuse and the year-over-year audit
+from ..text.sentences import normalize, split_sentences  # noqa: E402,F401  (re-exported)
+from ..text.sentences import shingles as _shingles  # noqa: E402
 
 
 class Reuse(NamedTuple):
@@ -41,50 +40,6 @@ class Reuse(NamedTuple):
 
     pairs: "object"
     boilerplate: "object"
-
-
-def split_sentences(text):
-    """Sentences of ``text`` as ``(start, end, sentence)``, ending after 。；！？.
-
-    Offsets index ``text``; surrounding whitespace is left out.
-
-    Example
-    -------
-    >>> split_sentences("一是立规矩。二是强监督；")
-    [(0, 6, '一是立规矩。'), (6, 12, '二是强监督；')]
-    """
-    out = []
-    pos = 0
-    for m in _SENT_END.finditer(text):
-        _add(text, pos, m.end(), out)
-        pos = m.end()
-    _add(text, pos, len(text), out)
-    return out
-
-
-def _add(text, start, end, out):
-    seg = text[start:end]
-    stripped = seg.strip()
-    if stripped:
-        s = start + (len(seg) - len(seg.lstrip()))
-        out.append((s, s + len(stripped), stripped))
-
-
-def normalize(sentence):
-    """The comparable core of a sentence: CJK/letters/digits, digit runs as ``0``.
-
-    Example
-    -------
-    >>> normalize("办理行政复议案件 123 件。")
-    '办理行政复议案件0件'
-    """
-    return _DIGITS.sub("0", _NON_WORD.sub("", sentence.lower()))
-
-
-def _shingles(norm, n):
-    if len(norm) <= n:
-        return frozenset([norm])
-    return frozenset(norm[i:i + n] for i in range(len(norm) - n + 1))
 
 
 def _report_texts(reports):

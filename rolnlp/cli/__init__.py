@@ -10,7 +10,7 @@ import sys
 from .._version import __version__
 from ._common import CLIError, add_quiet_option
 
-SUBCOMMANDS = ["read", "classify", "train", "evaluate", "topics", "analyze"]  # module names under rolnlp.cli, in help order
+SUBCOMMANDS = ["read", "classify", "train", "evaluate", "topics", "analyze", "audit"]  # module names under rolnlp.cli, in help order
 
 DESCRIPTION = """Read, classify and compare annual rule-of-law government reports
 (法治政府建设情况报告).  Run 'rolnlp COMMAND --help' for each command's options."""

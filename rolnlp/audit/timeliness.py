@@ -116,11 +116,12 @@ def signature_date(report) -> Optional[str]:
 
     Example
     -------
-    >>> from rolnlp.reading import read_report
-    >>> signature_date(read_report("正文。\\n某区人民政府\\n2024年3月6日"))
+    >>> from rolnlp.reading import parse_report
+    >>> signature_date(parse_report("正文。\\n某区人民政府\\n2024年3月6日"))
     '2024-03-06'
     """
-    for p in reversed(report.paragraphs[-4:]):
+    # the reader gives the closing date its own unit kind; the last units are enough
+    for p in reversed(report.units("all")[-6:]):
         m = _DATE.match(p.text)
         if m:
             day = _parse("-".join(m.groups()))

@@ -1,7 +1,6 @@
 """``rolnlp audit``: audit reports as evaluators do (parts, timeliness, figures)."""
 from __future__ import annotations
 
-import json
 import logging
 import math
 import sys
@@ -87,13 +86,5 @@ def run(args):
         table_cols = TABLE_COLUMNS
     rows = [{k: _clean(v) for k, v in r.items()} for r in df.to_dict("records")]
     columns = list(df.columns)
-    if args.format == "table":
-        render_rows(rows, table_cols, "table")
-    elif args.format == "csv":
-        render_rows(rows, columns, "csv")
-    elif args.format == "jsonl":
-        render_rows(rows, columns, "json")  # the shared writer emits one object per line
-    else:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+    render_rows(rows, table_cols if args.format == "table" else columns, args.format)
     return 0

@@ -191,7 +191,7 @@ def test_representative_docs_and_document_info(fitted, docs):
     assert len(info) == len(docs) and info["representative"].sum() == 9
     assert {"topic", "label", "probability", "top_terms", "region"} <= set(info.columns)
     new = fitted.get_document_info(["复议 调解 纠纷 信访"])
-    assert new["label"].iloc[0] == fitted.labels_()[int(new["topic"].iloc[0])]
+    assert new["label"].iloc[0] == fitted.topic_labels_[int(new["topic"].iloc[0])]
 
 
 def test_find_topics(fitted):
@@ -304,3 +304,17 @@ def test_precomputed_tokens_of_traditional_text(docs):
     tokens = [t.split() for t in trad["text"]]
     tm = TopicModel(n_topics=3, random_state=0, phrases=False, stop_terms=()).fit(trad, tokens)
     assert sorted(tm.dictionary_.token2id) == sorted(fresh(docs).dictionary_.token2id)
+
+
+def test_seed_words_start_their_clusters(docs):
+    seeds = {"publicity": ["普法", "宪法"], "missing": ["没有"], "dispute": ["复议", "调解"]}
+    tm = fresh(docs, seed_words=seeds)
+    assert tm.seed_terms_["missing"] == []
+    assert tm.seed_topics_ == {"publicity": 0, "dispute": 1}
+    info = tm.get_topic_info()
+    assert info.loc[0, "seed"] == "publicity" and info.loc[0, "category"] == "publicity"
+    assert {w for w, _ in tm.get_topic(1, top_n=5)} <= set(THEMES["dispute"])
+    # the label is the data's own top terms, not the seed words
+    assert info.loc[0, "label"] == "_".join(w for w, _ in tm.get_topic(0, top_n=3))
+    with pytest.raises(ModelError):
+        TopicModel(method="lda", seed_words=seeds).fit(docs)

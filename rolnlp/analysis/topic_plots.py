@@ -36,7 +36,7 @@ def _finish(fig):
 
 def topic_names(tm):
     """Display name per topic (custom label, else top terms; ``T<n>`` without a CJK font)."""
-    return {t: _readable(f"T{t} {name}", f"T{t}") for t, name in tm.labels_().items()}
+    return {t: _readable(f"T{t} {name}", f"T{t}") for t, name in tm.topic_labels_.items()}
 
 
 def plot_topic_sizes(tm):

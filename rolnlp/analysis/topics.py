@@ -70,9 +70,11 @@ def matched_jaccard(a, b):
 def seed_centroids(V, terms, seeds, k, random_state):
     """Starting KMeans centroids: one per seed set, the rest by k-means++.
 
-    A seed set's centroid is the mean direction of the paragraphs that use
-    its words, each weighted by how many seed words it holds, so the pull of
-    a seed grows with the number of paragraphs behind it (its topic size).
+    A seed set's centroid is the sum of the vectors of the paragraphs that use
+    its words, each weighted by how many seed words it holds, so its pull
+    grows with the number of paragraphs behind it, not with a fixed prior.
+    Seeds only choose where clusters start: KMeans then moves them to where
+    the paragraphs are, and topic terms come from the data alone.
     """
     from sklearn.cluster import kmeans_plusplus
 
@@ -386,8 +388,9 @@ class TopicModel:
         self.custom_labels_ = current
         return self
 
-    def labels_(self):
-        """Display name per topic: the custom label when set, else ``label``."""
+    @property
+    def topic_labels_(self):
+        """``{topic: name}``: the custom label when set, else ``label``."""
         info = self.get_topic_info(top_n=3)
         col = "custom_label" if "custom_label" in info else "label"
         return dict(zip(info["topic"], info[col]))
@@ -411,7 +414,7 @@ class TopicModel:
 
         self._check_fitted()
         info = self.get_topic_info()
-        names = self.labels_()
+        names = self.topic_labels_
         terms = dict(zip(info["topic"], info["top_terms"]))
         if docs is None:
             out = self.documents_.copy()
@@ -505,7 +508,7 @@ class TopicModel:
             return pd.DataFrame(columns=cols)
         sim = np.asarray(normalize(X.astype(np.float64)) @ normalize(self.topic_word_).T).ravel()
         order = np.lexsort((np.arange(len(sim)), -sim))[:top_n]
-        names = self.labels_()
+        names = self.topic_labels_
         return pd.DataFrame([{"topic": int(t), "label": names[int(t)],
                               "similarity": float(sim[t])} for t in order if sim[t] > 0],
                             columns=cols)
@@ -574,7 +577,7 @@ class TopicModel:
         """
         self._check_fitted()
         per = self._report_shares(None)
-        names = self.labels_()
+        names = self.topic_labels_
         per.insert(3, "label", [names[t] for t in per["topic"]])
         return per.drop(columns=["_key"])
 
@@ -619,7 +622,7 @@ class TopicModel:
         cols = [by, "topic", "label", "share", "ci_low", "ci_high", "n_reports", "n_paragraphs"]
         if per.empty:
             return pd.DataFrame(columns=cols)
-        names = self.labels_()
+        names = self.topic_labels_
         rng = np.random.default_rng(self.random_state)
         rows = []
         for key, grp in per.groupby("_key", sort=True):
@@ -675,7 +678,7 @@ class TopicModel:
         topic_f = docs["topic"].to_numpy()[fitted]
         rep_f = docs["report_id"].astype(str).to_numpy()[fitted]
         ok = pd.notna(pd.Series(keys_f)).to_numpy()
-        names = self.labels_()
+        names = self.topic_labels_
         cells = sorted({(str(k), int(t)) for k, t in zip(keys_f[ok], topic_f[ok])})
         if not cells:
             return pd.DataFrame(columns=[by, "topic", "label", "n_paragraphs", "n_reports",
@@ -1037,8 +1040,7 @@ class TopicModel:
         docs = self.documents_
         if by == "category":
             return self._category_labels(labels)
-        if by in docs.columns and (by in GROUP_COLUMNS or by == "report_id"
-                                   or by not in ("text", "topic", "probability")):
+        if by in docs.columns and by not in ("text", "topic", "probability"):
             return list(docs[by])
         raise ModelError(f"by must be one of {', '.join(GROUP_COLUMNS)}, category, report_id "
                          f"or a metadata column; got {by!r}")

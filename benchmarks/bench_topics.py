@@ -150,6 +150,25 @@ def seeded_ctfidf(terms, dictionary):
     return fit_fn
 
 
+def gibbs_thread_check(terms, k, iterations=200):
+    """Fit tomotopy twice per parallel scheme with one seed; are the topics identical?"""
+    import tomotopy as tp
+
+    def run(workers, scheme):
+        m = tp.LDAModel(k=k, alpha=0.1, eta=0.01, seed=0)
+        for t in terms:
+            if t:
+                m.add_doc(t)
+        m.train(iterations, workers=workers, parallel=scheme)
+        return np.array([m.get_topic_word_dist(t) for t in range(k)])
+
+    for workers, scheme in [(1, tp.ParallelScheme.NONE), (2, tp.ParallelScheme.COPY_MERGE),
+                            (2, tp.ParallelScheme.PARTITION)]:
+        a, b = run(workers, scheme), run(workers, scheme)
+        print(f"tomotopy workers={workers} {scheme.name}: identical on two runs: "
+              f"{np.array_equal(a, b)} (largest difference {np.abs(a - b).max():.3f})")
+
+
 def main(argv=None):
     import pandas as pd
 
@@ -163,6 +182,10 @@ def main(argv=None):
                     default=["default", "ctfidf", "gibbs", "lda", "ctfidf+seeds"])
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--skip-table", action="store_true", help="only time TopicModel.fit")
+    ap.add_argument("--svd-components", type=int, nargs="*", default=[],
+                    help="extra ctfidf rows with this many SVD components (default 100)")
+    ap.add_argument("--check-gibbs-threads", action="store_true",
+                    help="check whether tomotopy's parallel schemes repeat their topics")
     args = ap.parse_args(argv)
 
     texts, labels = load_paragraphs()
@@ -185,8 +208,13 @@ def main(argv=None):
 
     fits = {"default": Default, "ctfidf": E.fit_ctfidf, "gibbs": E.fit_gibbs, "lda": E.fit_lda,
             "ctfidf+seeds": seeded_ctfidf(terms_u, dictionary)}
+    for n in args.svd_components:
+        fits[f"ctfidf-svd{n}"] = (lambda n_: lambda X_, k, seed: E.fit_ctfidf(
+            X_, k, seed, space=E.svd_space(X_, seed, n_components=n_)))(n)
     rows = []
-    for name in ([] if args.skip_table else args.methods):
+    methods = [] if args.skip_table else [*args.methods, *(f"ctfidf-svd{n}" for n in
+                                                          args.svd_components)]
+    for name in methods:
         rows.append(run_method(name, fits[name], Xu, args.k, args.seeds, terms_u, dictionary,
                                gold, mask_u))
         print(f"  {name}: done", flush=True)
@@ -196,6 +224,9 @@ def main(argv=None):
         print(f"\nK={args.k} (default: its own K), seeds {args.seeds}, {int(used.sum())} "
               f"paragraphs fitted, NMI/ARI on {len(gold)} labelled")
         print(markdown(table.reset_index()))
+
+    if args.check_gibbs_threads:
+        gibbs_thread_check(terms, args.k)
 
     if not args.skip_timing:
         import rolnlp

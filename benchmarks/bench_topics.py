@@ -30,19 +30,19 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP_SECTIONS = {"preamble", "other"}
 
 
 def load_paragraphs():
     """(texts, primary labels or None) — labelled first, then chunk lines."""
     from rolnlp.analysis.topic_prep import to_simplified
+    from rolnlp.analysis.topics import SKIP_UNITS
 
     labelled = [json.loads(x) for x in open(ROOT / "corpus/labels/labels.jsonl", encoding="utf-8")]
     texts, labels, seen = [], [], set()
     for u in labelled:
         t = to_simplified(u["text"])
         seen.add(t)
-        if u.get("section") in SKIP_SECTIONS:
+        if u.get("section") in SKIP_UNITS:
             continue
         texts.append(t)
         labels.append(u["primary"])

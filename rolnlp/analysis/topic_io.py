@@ -135,7 +135,8 @@ def load_topic_model(cls, path, tokenizer=None):
         mapping = arrays["mapping"].astype(int)
         k0 = etw.shape[0]
         if (tw.shape != (k, len(vocab)) or etw.shape[1] != len(vocab)
-                or mapping.shape != (k0,) or (mapping.size and not 0 <= mapping.min() <= mapping.max() < k)):
+                or mapping.shape != (k0,)
+                or (mapping.size and not 0 <= mapping.min() <= mapping.max() < k)):
             raise ValueError("array shapes do not match the vocabulary")
         params = payload["params"]
         if not isinstance(params, dict):

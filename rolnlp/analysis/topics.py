@@ -573,7 +573,8 @@ class TopicModel:
 
         Example
         -------
-        >>> tm.topics_per_report().pivot(index="report_id", columns="topic", values="share")  # doctest: +SKIP
+        >>> per = tm.topics_per_report()  # doctest: +SKIP
+        >>> per.pivot(index="report_id", columns="topic", values="share")  # doctest: +SKIP
         """
         self._check_fitted()
         per = self._report_shares(None)

@@ -318,3 +318,31 @@ def test_seed_words_start_their_clusters(docs):
     assert info.loc[0, "label"] == "_".join(w for w, _ in tm.get_topic(0, top_n=3))
     with pytest.raises(ModelError):
         TopicModel(method="lda", seed_words=seeds).fit(docs)
+
+
+def test_load_refuses_oversized_files(fitted, tmp_path, monkeypatch):
+    import hashlib
+    import io
+
+    from rolnlp.analysis import topic_io
+
+    path = fitted.save(tmp_path / "tm")
+    npz = tmp_path / "tm" / "topic_model.npz"
+    monkeypatch.setattr(topic_io, "MAX_NPZ_BYTES", npz.stat().st_size - 1)
+    with pytest.raises(ModelError, match="more than a topic model"):
+        TopicModel.load(path, tokenizer=SpaceTokenizer())
+    monkeypatch.undo()
+    # small on disk, 32 MB once unpacked (limit 10 MB): refused before any array is read
+    buf = io.BytesIO()
+    np.savez_compressed(buf, topic_word=np.zeros((2000, 2000)))
+    blob = buf.getvalue()
+    assert len(blob) < 10 ** 6
+    npz.write_bytes(blob)
+    js = tmp_path / "tm" / "topic_model.json"
+    payload = json.loads(js.read_text("utf-8"))
+    payload["npz_sha256"] = hashlib.sha256(blob).hexdigest()
+    payload["checksum"] = topic_io.checksum(payload)
+    js.write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+    monkeypatch.setattr(topic_io, "MAX_NPZ_BYTES", 10 * 2 ** 20)
+    with pytest.raises(ModelError, match="unpacks to more"):
+        TopicModel.load(path, tokenizer=SpaceTokenizer())

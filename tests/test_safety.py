@@ -271,7 +271,7 @@ def topic_dir(tmp_path_factory):
 
 def _tampered_topic(src, dst, mutate=None, npz=None):
     """Copy a saved topic model, change it, and recompute both checksums."""
-    from rolnlp.analysis.topics import _checksum
+    from rolnlp.analysis.topic_io import checksum as _checksum
 
     shutil.copytree(src, dst)
     payload = json.loads((dst / "topic_model.json").read_text("utf-8"))
@@ -301,7 +301,7 @@ def test_topic_model_refuses_crafted_files(topic_dir, tmp_path, case):
     marker = tmp_path / "PWNED"
     kinds = {
         "pickle": {"npz": pickle.dumps(Payload(marker))},
-        "object-array": {"npz": _object_npz(src / "topic_model.npz", marker, "lam")},
+        "object-array": {"npz": _object_npz(src / "topic_model.npz", marker, "topic_word")},
         "passwd-symlink": {"npz": "/etc/passwd"},
         "unknown-param": {"mutate": lambda p: p["params"].update(evil=1)},
         "seed-terms-list": {"mutate": lambda p: p.update(seed_terms=["x"])},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-META_COLUMNS = ("report_id", "region", "year", "level")
+META_COLUMNS = ("report_id", "region", "province", "city", "year", "level")
 
 
 def as_reports(source, *, progress=False):
@@ -73,21 +73,23 @@ def units_frame(docs, *, level="paragraph"):
         if isinstance(d, Report):
             m = d.metadata
             for p in d.units(level):
-                rows.append({"report_id": d.id, "region": m.region, "year": m.year,
-                             "level": m.level, "index": p.index, "section": p.section,
+                rows.append({"report_id": d.id, "region": m.region,
+                             "province": getattr(m, "province", None),
+                             "city": getattr(m, "city", None), "year": m.year,
+                             "level": m.level, "index": p.index,
+                             "kind": getattr(p, "kind", None), "section": p.section,
                              "heading": p.heading, "start": p.start, "end": p.end,
                              "text": p.text})
         elif isinstance(d, Paragraph):
-            rows.append({"report_id": "doc0", "region": None, "year": None, "level": None,
-                         "index": i, "section": d.section, "heading": d.heading,
+            rows.append({"report_id": "doc0", "index": i,
+                         "kind": getattr(d, "kind", None), "section": d.section, "heading": d.heading,
                          "start": d.start, "end": d.end, "text": d.text})
         elif isinstance(d, str):
-            rows.append({"report_id": f"doc{i}", "region": None, "year": None,
-                         "level": None, "index": 0, "text": d})
+            rows.append({"report_id": f"doc{i}", "index": 0, "text": d})
         else:
             raise TypeError("documents must be Reports, Paragraphs or str, "
                             f"got {type(d).__name__}")
-    cols = [*META_COLUMNS, "index", "section", "heading", "start", "end", "text"]
+    cols = [*META_COLUMNS, "index", "kind", "section", "heading", "start", "end", "text"]
     return pd.DataFrame(rows, columns=cols)
 
 

@@ -114,7 +114,7 @@ def test_similarity_scale_ignores_the_diagonal():
 
 def test_topics_over_time_leaves_gaps_for_missing_years():
     over = pd.DataFrame({"year": [2019, 2019, 2022, 2022], "topic": [0, 1, 0, 1],
-                         "weight": [0.6, 0.4, 0.3, 0.7]})
+                         "share": [0.6, 0.4, 0.3, 0.7]})
     info = pd.DataFrame({"topic": [0, 1], "top_terms": ["执法 行政", "复议 调解"],
                          "label": ["执法_行政", "复议_调解"], "short_label": ["T0", "T1"]})
     fig = plots.plot_topics_over_time(over, info)
@@ -133,7 +133,7 @@ def test_topics_never_share_a_colour(n):
 def test_many_topics_get_distinct_line_colours():
     k = 14
     over = pd.DataFrame({"year": [2020] * k + [2021] * k, "topic": list(range(k)) * 2,
-                         "weight": np.linspace(0, 1, 2 * k)})
+                         "share": np.linspace(0, 1, 2 * k)})
     info = pd.DataFrame({"topic": range(k), "top_terms": [f"t{i}" for i in range(k)],
                          "label": [f"t{i}" for i in range(k)],
                          "short_label": [f"T{i}" for i in range(k)]})

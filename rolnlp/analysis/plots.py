@@ -387,7 +387,7 @@ def plot_coherence(sweep: "pd.DataFrame", chosen: int | None = None) -> "Figure"
 
 def plot_topic_prevalence(per_class: "pd.DataFrame", by: str, info: "pd.DataFrame",
                           names: Mapping | None = None) -> "Figure":
-    """Heatmap of mean topic weight per group (rows) and topic (columns).
+    """Heatmap of topic share per group (rows) and topic (columns).
 
     Parameters
     ----------
@@ -408,7 +408,7 @@ def plot_topic_prevalence(per_class: "pd.DataFrame", by: str, info: "pd.DataFram
     -------
     >>> plot_topic_prevalence(tm.topics_per_report(), "report_id", tm.get_topic_info())  # doctest: +SKIP
     """
-    table = per_class.pivot_table(index=by, columns="topic", values="weight", sort=True,
+    table = per_class.pivot_table(index=by, columns="topic", values="share", sort=True,
                                   fill_value=0.0)
     cols = _topic_labels(info)
     table = table.reindex(columns=list(info["topic"]), fill_value=0.0)
@@ -416,13 +416,13 @@ def plot_topic_prevalence(per_class: "pd.DataFrame", by: str, info: "pd.DataFram
     ax = fig.add_subplot()
     prefix = "report " if by == "report_id" else "group "
     _heatmap(ax, table.to_numpy(), _group_names(table.index, prefix, names), cols, vmin=0,
-             cbar_label="mean topic weight")
+             cbar_label="topic share")
     ax.set_title(f"Topic prevalence per {'report' if by == 'report_id' else by}")
     return _apply_font(fig)
 
 
 def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "Figure":
-    """Mean topic weight per report year, one line per topic.
+    """Topic share per report year (shares per report, averaged), one line per topic.
 
     Years without any report leave a gap instead of a line across them, and
     every topic has its own colour (:func:`topic_colors`).
@@ -449,7 +449,7 @@ def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "F
                 transform=ax.transAxes)
         ax.set_axis_off()
         return _apply_font(fig)
-    table = over_time.pivot_table(index="year", columns="topic", values="weight")
+    table = over_time.pivot_table(index="year", columns="topic", values="share")
     table.index = table.index.astype(int)
     years = range(int(table.index.min()), int(table.index.max()) + 1)
     table = table.reindex(years)  # NaN rows break the lines at years without reports
@@ -459,7 +459,7 @@ def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "F
         ax.plot(table.index, table[t].to_numpy(), marker="o", color=color,
                 label=labels.get(t, f"T{t}"))
     ax.set_xlabel("report year")
-    ax.set_ylabel("mean topic weight")
+    ax.set_ylabel("topic share (per report, averaged)")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=7, ncol=1 if len(table.columns) <= 12 else 2, loc="upper left",
               bbox_to_anchor=(1.0, 1.0))

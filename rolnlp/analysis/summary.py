@@ -326,7 +326,7 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
     for key, cap in (("fig_topics", "Topic sizes."),
                      ("fig_coherence", "Coherence of the number of topics tried."),
                      ("fig_topics_per_report", "Topic prevalence per report."),
-                     ("fig_topics_over_time", "Topic weight by report year.")):
+                     ("fig_topics_over_time", "Topic share by report year (per report, then averaged).")):
         if key in paths:
             blocks.append(("figure", paths[key], cap))
     if "fig_coherence" not in paths:

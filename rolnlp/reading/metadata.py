@@ -50,7 +50,7 @@ _PLACE_AFTER_FAZHI = re.compile(rf"法治(?P<name>[{_C}]{{2}})(?:建设|政府|[
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年")
 _FIELD_KEYS = ("发布时间", "发布日期", "发表时间", "成文日期", "生成日期", "更新时间", "日期", "时间",
-               "信息来源", "文章来源", "来源", "发布机构", "信息名称")
+               "信息来源", "文章来源", "来源", "发布机构", "信息名称", "名称")
 _FIELD = re.compile(r"(" + "|".join(_FIELD_KEYS) + r")\s*[】\]]?\s*[:：]?\s*[|｜\[【]?\s*([^\s|｜\]\[【】]*)")
 _TITLE_WORDS = re.compile(r"报告|情况|总结|白皮书|工作要点|年度")
 _TITLE_TOPIC = re.compile(r"法治|依法")
@@ -84,10 +84,10 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
     from .clean import to_simplified  # removed lines keep their original script
 
     fields = _fields([to_simplified(r.text) for r in removed
-                      if r.reason in ("header", "meta-table", "breadcrumb")])
+                      if r.reason in ("header", "meta-table", "breadcrumb", "page-meta")])
     html_title = next((to_simplified(r.text) for r in removed if r.reason == "html-title"), None)
     lines = text.split("\n")
-    title = _title(lines, fields.get("信息名称"), html_title)
+    title = _title(lines, fields.get("信息名称") or fields.get("名称"), html_title)
 
     sig_org, sig_date = _signature(paragraphs, lines)
     source = fields.get("来源") or fields.get("信息来源") or fields.get("文章来源") \

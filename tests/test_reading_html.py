@@ -133,3 +133,13 @@ def test_html_reading_grows_linearly(unit):
     run(n)  # warm up
     small, large = _best(run, n), _best(run, 4 * n)
     assert large / max(small, 1e-3) < 8, (small, large)
+
+
+def test_layout_class_words_do_not_drop_article_text():
+    html = ("<html><body><div class='left'><a href='/a'>机构概况</a><a href='/b'>政策文件</a>"
+            "<span>信息公开</span></div><div class='right'><div class='content'>"
+            "<p>2024年，县政府推进依法行政，全年办理复议案件12件。</p>"
+            "<p class='right'>海盐县人民政府</p><p class='right'>2025年3月19日</p>"
+            "</div></div></body></html>")
+    assert read_html(html).text.split("\n") == [
+        "2024年，县政府推进依法行政，全年办理复议案件12件。", "海盐县人民政府", "2025年3月19日"]

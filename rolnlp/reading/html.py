@@ -55,14 +55,18 @@ _CELL = frozenset(("td", "th"))
 _DROP = frozenset("""script style noscript template svg iframe object embed canvas form select
 button input textarea head map video audio link meta""".split())
 _CHROME_TAGS = frozenset(("header", "nav", "aside", "footer", "menu"))
-# class/id words naming site furniture (matched as whole words of the attribute)
+# class/id words naming site furniture (matched as whole words of the attribute);
+# the weak ones (left, right, top…) also name layout columns, so an element
+# they mark is dropped only when it lies outside the article
 _CHROME_ATTR = re.compile(
-    r"(?i)(?:^|[\s_\-])(?:nav|navs|navbar|menu|menus|subnav|topbar|top|header|head|footer|foot|"
-    r"bottom|breadcrumbs?|crumbs?|location|position|weizhi|dqwz|share|bdshare|qrcode|qr|ewm|"
-    r"erweima|print|toolbar|tools?|sidebar|side|leftbar|left|right|related|relate|xgxx|xglj|"
-    r"xgwz|pager|pages|pagination|prev|next|prevnext|copyright|banquan|login|search|"
-    r"friendlinks?|links|yqlj|datebar|date-bar|visit|counter|wza|ariabar|skip|fontsize|zh)"
+    r"(?i)(?:^|[\s_\-])(?:nav|navs|navbar|menu|menus|subnav|topbar|footer|breadcrumbs?|crumbs?|"
+    r"location|position|weizhi|dqwz|share|bdshare|qrcode|qr|ewm|erweima|print|toolbar|tools?|"
+    r"sidebar|related|relate|xgxx|xglj|xgwz|pager|pagination|prev|next|prevnext|copyright|"
+    r"banquan|friendlinks?|yqlj|datebar|date-bar|visit|counter|wza|ariabar|fontsize)"
     r"(?:$|[\s_\-]|\d)")
+_WEAK_ATTR = re.compile(
+    r"(?i)(?:^|[\s_\-])(?:top|header|head|foot|bottom|side|leftbar|left|right|links|login|"
+    r"search|skip|zh)(?:$|[\s_\-]|\d)")
 # short blocks shaped like site furniture: a label with its value, a counter, a date bar
 _CHROME_TEXT = re.compile(
     r"主办单位\s*[:：]|承办单位\s*[:：]|协办单位\s*[:：]|技术支持\s*[:：]|网站标识码|ICP[备证]|"
@@ -228,8 +232,11 @@ def _chrome_reason(el, protect):
         return None
     has_sentence = bool(_SENTENCE.search(text))
     attrs = _attr_words(el)
-    if attrs.strip() and _CHROME_ATTR.search(attrs) and (not has_sentence or n < 300):
-        return "site-furniture"
+    if attrs.strip() and (not has_sentence or n < 300):
+        if _CHROME_ATTR.search(attrs):
+            return "site-furniture"
+        if _WEAK_ATTR.search(attrs):
+            return "layout-column"
     links = list(el.iter("a"))
     if len(links) >= 2 and t not in ("p", "span", "font", "strong", "b", "em", "i"):
         link_len = _link_text_len(el)
@@ -243,32 +250,35 @@ def _chrome_reason(el, protect):
     return None
 
 
-def _scores(root, skip):
+def _scores(root, skip, weak=frozenset()):
     """Per element: characters of prose (text with ，。； outside links) and of
-    visible text outside links, each summed over the element and below."""
+    visible text outside links (not counting ``weak`` layout columns), each
+    summed over the element and below."""
     prose: dict = {}
     vis: dict = {}
 
-    def walk(el, hidden):
+    def walk(el, hidden, faint):
         t = _tag(el)
         hidden = hidden or not t or t in _DROP or t == "a" or el in skip
+        faint = faint or el in weak
         p = v = 0
         if not hidden:
             for s in [el.text] + [c.tail for c in el]:
                 if s:
                     n = len(s.strip())
-                    v += n
+                    if not faint:
+                        v += n
                     if _PROSE.search(s):
                         p += n
         for c in el:
-            cp, cv = walk(c, hidden)
+            cp, cv = walk(c, hidden, faint)
             p += cp
             v += cv
         prose[el] = p
         vis[el] = v
         return p, v
 
-    walk(root, False)
+    walk(root, False, False)
     return prose, vis
 
 
@@ -276,9 +286,9 @@ _CONTAINER_TAGS = frozenset(("div", "td", "table", "tbody", "tr", "section", "ar
                              "center", "body", "html", "font", "span", "ul", "dl", "dd", "th"))
 
 
-def _find_article(root, skip):
+def _find_article(root, skip, weak=frozenset()):
     """The element holding the article: descend while one child holds the prose."""
-    score, visible = _scores(root, skip)
+    score, visible = _scores(root, skip, weak)
     body = root.find(".//body")
     node = body if body is not None else root
     if not score.get(node):
@@ -422,6 +432,7 @@ def read_html(text: str) -> Page:
     for el in list(root.iter(*_DROP)):
         _drop(el)
     skip: set = set()
+    weak: set = set()
     infos = _info_table(root)
     for el, pairs in infos:
         for k, v in pairs.items():
@@ -433,15 +444,19 @@ def read_html(text: str) -> Page:
         if _tag(el) in ("html", "body"):
             continue
         reason = _chrome_reason(el, ())
-        if reason:
+        if reason == "layout-column":
+            weak.add(el)
+        elif reason:
             skip.add(el)
             removed.append(Removed(_collapse(el.text_content())[:500], reason, -1))
     for el, pairs in infos:
         removed.append(Removed(_collapse(_render(el, " "))[:500], "info-table", -1))
 
-    article = _find_article(root, skip)
+    # a layout column marked only by a weak class word does not hold the article,
+    # but what such words mark inside the article stays (a signature of class "right")
+    article = _find_article(root, skip, weak)
     wanted = [fields.get("信息名称"), fields.get("名称"), re.split(r"\s*[_|｜\-—–]\s*", title)[0]]
-    head = _title_before(root, article, wanted, skip | {article})
+    head = _title_before(root, article, wanted, skip | weak | {article})
 
     for el in skip:
         _drop(el)

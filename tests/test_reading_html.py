@@ -143,3 +143,10 @@ def test_layout_class_words_do_not_drop_article_text():
             "</div></div></body></html>")
     assert read_html(html).text.split("\n") == [
         "2024年，县政府推进依法行政，全年办理复议案件12件。", "海盐县人民政府", "2025年3月19日"]
+
+
+def test_a_text_node_over_ten_megabytes_is_read_whole():
+    # libxml2 stops after about 10 MB unless told the input is huge
+    body = "法治政府建设，推进依法行政。" * 260_000  # 3.6M characters, 10.9 MB in UTF-8
+    page = read_html(f"<html><body><p>{body}</p><p>结尾。</p></body></html>")
+    assert page.text == body + "\n结尾。"

@@ -31,7 +31,7 @@ Example
 >>> page.text.split("\\n")
 ['一、总体情况', '全年办理案件12件，办结率100%。']
 >>> sorted({r.reason for r in page.removed})
-['nav', 'site-footer']
+['nav', 'site-furniture']
 """
 from __future__ import annotations
 
@@ -128,13 +128,19 @@ def _parse(text: str):
     import lxml.html
 
     text = _XML_DECL.sub("", text, count=1)  # lxml refuses a str with an encoding declaration
+    # without huge_tree libxml2 stops reading after about 10 MB without a word;
+    # the option also lifts the nesting limit from 256 to 2048 (slower on
+    # crafted pages), so it is used only for input that large
     parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, recover=True,
-                                  no_network=True)
+                                  no_network=True, huge_tree=len(text) > _HUGE)
     try:
         return lxml.etree.fromstring(text, parser)
     except (lxml.etree.LxmlError, ValueError) as e:
         logger.debug("page not parsed as HTML: %s", e)
         return None
+
+
+_HUGE = 2_000_000  # characters: up to 4 bytes each in libxml2's buffer
 
 
 def _tag(el) -> str:
@@ -149,27 +155,30 @@ def _collapse(s: str) -> str:
 def _render(el, cells="\t") -> str:
     """Visible text with block elements as line breaks and table cells separated."""
     parts: list[str] = []
-
-    def walk(e):
+    # iterative walk: a page may nest elements thousands deep
+    stack: list = [(el, False)]
+    while stack:
+        e, done = stack.pop()
         t = _tag(e)
+        if done:
+            if t in _BLOCK:
+                parts.append("\n")
+            elif t in _CELL:
+                parts.append(cells)
+            if e is not el and e.tail:
+                parts.append(e.tail)
+            continue
         if t in _DROP:
-            return
-        if t == "br":
-            parts.append("\n")
-        elif t in _BLOCK:
+            if e is not el and e.tail:
+                parts.append(e.tail)
+            continue
+        if t == "br" or t in _BLOCK:
             parts.append("\n")
         if e.text:
             parts.append(e.text)
-        for c in e:
-            walk(c)
-            if c.tail:
-                parts.append(c.tail)
-        if t in _BLOCK:
-            parts.append("\n")
-        elif t in _CELL:
-            parts.append(cells)
-
-    walk(el)
+        stack.append((e, True))
+        for c in reversed(e):
+            stack.append((c, False))
     return "".join(parts)
 
 
@@ -206,43 +215,78 @@ def _attr_words(el) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
 
-def _link_text_len(el) -> int:
-    return sum(len(_collapse(a.text_content())) for a in el.iter("a"))
-
-
-def _text_len(el) -> int:
-    return len(_collapse(el.text_content()))
-
-
 def _is_bar(text: str) -> bool:
     tokens = [t for t in re.split(r"[\s|｜/【】\[\]·•:：]+", text) if t]
     return bool(tokens) and all(t in _BAR_WORDS for t in tokens)
 
 
-def _chrome_reason(el, protect):
-    """Why ``el`` is site furniture, or None.  ``protect`` holds elements never dropped."""
+@dataclass
+class _Facts:
+    """Per element, over it and below: text length (non-space characters), link
+    text length, number of links, and whether a sentence ends in it."""
+
+    size: dict
+    link: dict
+    links: dict
+    sentence: dict
+    count: dict  # elements in the subtree
+
+
+def _facts(root) -> _Facts:
+    """One bottom-up pass, so no rule walks a subtree per element (a crafted page
+    may nest elements thousands deep)."""
+    size: dict = {}
+    link: dict = {}
+    links: dict = {}
+    sentence: dict = {}
+    count: dict = {}
+    stack: list = [(root, False, False)]
+    while stack:
+        el, in_a, done = stack.pop()
+        if done:
+            for c in el:
+                size[el] += size[c]
+                link[el] += link[c]
+                links[el] += links[c]
+                sentence[el] = sentence[el] or sentence[c]
+                count[el] += count[c]
+            continue
+        t = _tag(el)
+        in_a = in_a or t == "a"
+        own = [x for x in [el.text] + [c.tail for c in el] if x]
+        # a child's tail is text of this element, not of the child
+        n = sum(len("".join(x.split())) for x in own)
+        size[el] = n
+        link[el] = n if in_a else 0  # inside a link, all its own text is link text
+        links[el] = 1 if t == "a" else 0
+        sentence[el] = any(_SENTENCE.search(x) for x in own)
+        count[el] = 1
+        stack.append((el, in_a, True))
+        for c in el:
+            stack.append((c, in_a, False))
+    return _Facts(size, link, links, sentence, count)
+
+
+def _chrome_reason(el, facts: _Facts):
+    """Why ``el`` is site furniture, or None."""
     t = _tag(el)
-    if el in protect:
-        return None
     if t in _CHROME_TAGS:
         return t
-    text = _collapse(el.text_content())
-    n = len(text)
+    n = facts.size.get(el, 0)
     if not n:
         return None
-    has_sentence = bool(_SENTENCE.search(text))
+    has_sentence = facts.sentence[el]
     attrs = _attr_words(el)
     if attrs.strip() and (not has_sentence or n < 300):
         if _CHROME_ATTR.search(attrs):
             return "site-furniture"
         if _WEAK_ATTR.search(attrs):
             return "layout-column"
-    links = list(el.iter("a"))
-    if len(links) >= 2 and t not in ("p", "span", "font", "strong", "b", "em", "i"):
-        link_len = _link_text_len(el)
-        if link_len >= 0.5 * n:
+    if facts.links[el] >= 2 and t not in ("p", "span", "font", "strong", "b", "em", "i"):
+        if facts.link[el] >= 0.5 * n:
             return "link-list"
     if n <= 300 and not has_sentence:
+        text = _collapse(el.text_content())
         if _CHROME_TEXT.search(text):
             return "site-footer"
         if _is_bar(text):
@@ -256,8 +300,15 @@ def _scores(root, skip, weak=frozenset()):
     summed over the element and below."""
     prose: dict = {}
     vis: dict = {}
-
-    def walk(el, hidden, faint):
+    # iterative post-order walk: a page may nest elements thousands deep
+    stack: list = [(root, False, False, False)]
+    while stack:
+        el, hidden, faint, done = stack.pop()
+        if done:
+            for c in el:
+                prose[el] += prose[c]
+                vis[el] += vis[c]
+            continue
         t = _tag(el)
         hidden = hidden or not t or t in _DROP or t == "a" or el in skip
         faint = faint or el in weak
@@ -270,15 +321,11 @@ def _scores(root, skip, weak=frozenset()):
                         v += n
                     if _PROSE.search(s):
                         p += n
-        for c in el:
-            cp, cv = walk(c, hidden, faint)
-            p += cp
-            v += cv
         prose[el] = p
         vis[el] = v
-        return p, v
-
-    walk(root, False, False)
+        stack.append((el, hidden, faint, True))
+        for c in el:
+            stack.append((c, hidden, faint, False))
     return prose, vis
 
 
@@ -309,10 +356,12 @@ def _find_article(root, skip, weak=frozenset()):
         node = best
 
 
-def _info_table(root):
+def _info_table(root, facts: _Facts):
     """Information tables (索引号 / 发布机构 …), innermost first: ``[(element, {key: value})]``."""
     found = []
     for el in root.iter("table", "ul", "dl", "div"):
+        if facts.size.get(el, 0) > 2000 or facts.sentence.get(el) or facts.count.get(el, 0) > 500:
+            continue
         text = _render(el)
         if len(text) > 3000 or _SENTENCE.search(text):
             continue
@@ -323,6 +372,8 @@ def _info_table(root):
     # an outer block that holds a smaller table is not itself the table
     for e, _ in found:
         for a in e.iterancestors():
+            if id(a) not in chosen:
+                break  # blocks found are nested in one another, so stop at the first gap
             chosen.discard(id(a))
     return [(e, p) for e, p in found if id(e) in chosen]
 
@@ -377,24 +428,40 @@ def _meta_fields(root) -> dict:
     return out
 
 
-def _title_before(root, article, wanted, skip):
+def _title_before(root, article, wanted, skip, weak, facts: _Facts):
     """The visible article title set above the article element, if any."""
     wanted_c = {w.replace(" ", "") for w in wanted if w}
     best = None
-    for el in root.iter():
+    stack = [(root, False)]
+    while stack:
+        el, faint = stack.pop()
+        if not _tag(el) or el in skip:
+            continue
         if el is article:
             break
+        faint = faint or el in weak  # a header column's site name is not the title
+        stack.extend((c, faint) for c in reversed(el))
         t = _tag(el)
-        if not t or el in skip or t in _DROP:
+        if faint or t in _DROP or not (4 <= facts.size.get(el, 0) <= 120) or facts.sentence.get(el):
             continue
         text = _collapse(el.text_content())
-        if not (4 <= len(text) <= 120) or _SENTENCE.search(text) or not _CJK.search(text):
+        if not _CJK.search(text):
             continue
-        compact = text.replace(" ", "")
-        if compact in wanted_c or (t == "h1" and not any(a in skip for a in el.iterancestors())):
-            if not any(a in skip for a in el.iterancestors()):
-                best = text
+        if text.replace(" ", "") in wanted_c or t == "h1":
+            best = text
     return best
+
+
+def _walk(root, skip):
+    """Elements in document order, not entering those in ``skip`` (read as it grows)."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if not _tag(el) or el in skip:
+            continue
+        yield el
+        if el not in skip:  # the caller may have just skipped it
+            stack.extend(reversed(el))
 
 
 def read_html(text: str) -> Page:
@@ -433,17 +500,16 @@ def read_html(text: str) -> Page:
         _drop(el)
     skip: set = set()
     weak: set = set()
-    infos = _info_table(root)
+    facts = _facts(root)
+    infos = _info_table(root, facts)
     for el, pairs in infos:
         for k, v in pairs.items():
             fields.setdefault(k, v)
         skip.add(el)
-    for el in root.iter():
-        if not _tag(el) or el in skip or any(a in skip for a in el.iterancestors()):
-            continue
+    for el in _walk(root, skip):
         if _tag(el) in ("html", "body"):
             continue
-        reason = _chrome_reason(el, ())
+        reason = _chrome_reason(el, facts)
         if reason == "layout-column":
             weak.add(el)
         elif reason:
@@ -456,7 +522,7 @@ def read_html(text: str) -> Page:
     # but what such words mark inside the article stays (a signature of class "right")
     article = _find_article(root, skip, weak)
     wanted = [fields.get("信息名称"), fields.get("名称"), re.split(r"\s*[_|｜\-—–]\s*", title)[0]]
-    head = _title_before(root, article, wanted, skip | weak | {article})
+    head = _title_before(root, article, wanted, skip, weak, facts)
 
     for el in skip:
         _drop(el)

@@ -131,7 +131,10 @@ def test_html_reading_grows_linearly(unit):
 
     n = 60_000
     run(n)  # warm up
-    small, large = _best(run, n), _best(run, 4 * n)
+    small = large = float("inf")
+    for _ in range(4):  # interleaved, best of 4: the machine is shared
+        small = min(small, _best(run, n, repeat=1))
+        large = min(large, _best(run, 4 * n, repeat=1))
     assert large / max(small, 1e-3) < 8, (small, large)
 
 

@@ -285,7 +285,8 @@ def _chrome_reason(el, facts: _Facts):
     if facts.links[el] >= 2 and t not in ("p", "span", "font", "strong", "b", "em", "i"):
         if facts.link[el] >= 0.5 * n:
             return "link-list"
-    if n <= 300 and not has_sentence:
+    # a short block of few elements can be read whole (a deep one would cost a walk each)
+    if n <= 300 and not has_sentence and facts.count[el] <= 200:
         text = _collapse(el.text_content())
         if _CHROME_TEXT.search(text):
             return "site-footer"
@@ -442,7 +443,8 @@ def _title_before(root, article, wanted, skip, weak, facts: _Facts):
         faint = faint or el in weak  # a header column's site name is not the title
         stack.extend((c, faint) for c in reversed(el))
         t = _tag(el)
-        if faint or t in _DROP or not (4 <= facts.size.get(el, 0) <= 120) or facts.sentence.get(el):
+        if (faint or t in _DROP or not (4 <= facts.size.get(el, 0) <= 120)
+                or facts.sentence.get(el) or facts.count.get(el, 0) > 50):
             continue
         text = _collapse(el.text_content())
         if not _CJK.search(text):

@@ -16,10 +16,8 @@ Example
 """
 from __future__ import annotations
 
-import html
 import re
 import threading
-from html.parser import HTMLParser
 
 from .report import Removed
 
@@ -153,78 +151,8 @@ def to_simplified(text: str) -> str:
 
 
 # --- HTML -------------------------------------------------------------------------
-_HTML_HINT = re.compile(r"<(?:!doctype|html|head|body|div|p|br|span|table|td|tr|script|style|"
-                        r"meta|a|li|ul|h[1-6]|section|article|font|strong|b)\b[^<>]{0,2000}>",
-                        re.I)
-_BLOCK = frozenset("""address article aside blockquote br dd div dl dt fieldset figcaption figure
-footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead tfoot tr
-ul title option""".split())
-_SKIP = frozenset(("script", "style", "noscript", "template", "head", "svg", "iframe", "object"))
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.title: list[str] = []
-        self.in_title = False
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP:
-            self.skip += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIP:
-            self.skip = max(0, self.skip - 1)
-        elif tag == "title":
-            self.in_title = False
-        elif tag in _BLOCK:
-            self.parts.append("\n")
-        elif tag in ("td", "th"):
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title.append(data)
-        elif not self.skip:
-            self.parts.append(data)
-
-
-def looks_like_html(text: str) -> bool:
-    """True when ``text`` carries HTML markup (a known tag near its start)."""
-    head = text[:20000]
-    return len(_HTML_HINT.findall(head)) >= 2 or bool(re.search(r"(?i)<(?:!doctype|html)\b", head))
-
-
-def strip_html(text: str):
-    """Return ``(text, title)``: tags, scripts and styles removed, entities decoded.
-
-    Block elements (``p``, ``div``, ``br``, ``tr``, ``li``…) become line breaks.
-
-    Example
-    -------
-    >>> strip_html("<p>一、总体情况</p><script>x()</script><p>正文&nbsp;内容</p>")[0].split()
-    ['一、总体情况', '正文', '内容']
-    """
-    parser = _TextExtractor()
-    try:
-        parser.feed(text)
-        parser.close()
-    except Exception:  # HTMLParser is lenient; a failure falls back to a plain strip
-        return html.unescape(re.sub(r"<[^<>]{0,2000}>", "\n", text)), ""
-    title = " ".join("".join(parser.title).split())
-    return "".join(parser.parts), title
+# pages are read by .html (structure first: article found, site furniture dropped)
+from .html import looks_like_html, read_html, strip_html  # noqa: E402,F401
 
 
 # --- line rules ----------------------------------------------------------------------
@@ -399,9 +327,9 @@ def clean(text: str, *, keep_html_title=True):
         return "", removed
     text = _SURROGATE.sub("", text)
     if looks_like_html(text):
-        text, title = strip_html(text)
-        if title and keep_html_title:
-            removed.append(Removed(title, "html-title", -1))
+        page = read_html(text)
+        text = page.text
+        removed.extend(r for r in page.removed if keep_html_title or r.reason != "html-title")
     text = _NEWLINES.sub("\n", text)
     raw_lines = text.split("\n")
     total = sum(len(x) for x in raw_lines) or 1

@@ -201,6 +201,11 @@ def decode_bytes(data: bytes, encoding=None):
         return text, encoding
     if not data:
         return "", "utf-8"
+    if data[:1] in (b"%", b"P", b"\xd0"):  # PDF, .docx (zip) or an old binary Word file
+        from . import documents
+        kind = documents.sniff(data)
+        if kind:
+            return documents.read_document(data, kind), kind
     for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                      (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):

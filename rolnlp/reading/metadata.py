@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .places import code_of, first_chain, known, locate
 from .report import Metadata
 
 _C = "\u4e00-\u9fff"
@@ -50,11 +51,19 @@ _PLACE_AFTER_FAZHI = re.compile(rf"法治(?P<name>[{_C}]{{2}})(?:建设|政府|[
 _DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*年")
 _FIELD_KEYS = ("发布时间", "发布日期", "发表时间", "成文日期", "生成日期", "更新时间", "日期", "时间",
-               "信息来源", "文章来源", "来源", "发布机构", "信息名称")
+               "信息来源", "文章来源", "来源", "发布机构", "信息名称", "名称")
 _FIELD = re.compile(r"(" + "|".join(_FIELD_KEYS) + r")\s*[】\]]?\s*[:：]?\s*[|｜\[【]?\s*([^\s|｜\]\[【】]*)")
 _TITLE_WORDS = re.compile(r"报告|情况|总结|白皮书|工作要点|年度")
 _TITLE_TOPIC = re.compile(r"法治|依法")
 _DEPARTMENT_SELF = re.compile(r"我(?:局|厅|委|办|院|部)|本(?:局|厅|委)")
+# a department opening its report as the subject: "2023年，市市场监管局在…", "区司法局坚持…"
+_DEPARTMENT_SUBJECT = re.compile(
+    rf"(?:^|[，,\n])\s*(?:全?[省市区县])[{_C}]{{1,10}}?(?:局|委|厅)"
+    r"(?=在|坚持|深入|以|紧紧|始终|认真|全面|围绕|聚焦|扎实|持续)")
+_BELOW_CITY = re.compile(r"[县区]政府|我[县区镇乡]|全[县区镇乡]|[镇乡]政府|街道")
+_BOOK_TITLE = re.compile(r"《[^《》\n]{0,80}》")
+_ADDRESSEE = re.compile(r"^[^，。；]{2,30}[：:]$")
+_CONTEXT_REASONS = ("breadcrumb", "header", "page-meta", "html-title", "meta-table")
 _SIGNATURE_ORG = re.compile(rf"^([{_C}（）]{{2,30}}?{_ORG_SUFFIX})(?:\s+\d{{4}}年\d{{1,2}}月\d{{1,2}}日)?$")
 _SIGNATURE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
@@ -84,10 +93,10 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
     from .clean import to_simplified  # removed lines keep their original script
 
     fields = _fields([to_simplified(r.text) for r in removed
-                      if r.reason in ("header", "meta-table", "breadcrumb")])
+                      if r.reason in ("header", "meta-table", "breadcrumb", "page-meta")])
     html_title = next((to_simplified(r.text) for r in removed if r.reason == "html-title"), None)
     lines = text.split("\n")
-    title = _title(lines, fields.get("信息名称"), html_title)
+    title = _title(lines, fields.get("信息名称") or fields.get("名称"), html_title)
 
     sig_org, sig_date = _signature(paragraphs, lines)
     source = fields.get("来源") or fields.get("信息来源") or fields.get("文章来源") \
@@ -123,6 +132,18 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
                 chain = found
                 publisher = publisher or _org_line(subject)
                 break
+    head = "\n".join(x for x in (title, preamble) if x)
+    if not (chain.get("county") or chain.get("town") or chain.get("city")
+            or chain.get("province")):
+        # a division of the table named in the title or opening (一年来，某某区…),
+        # not in a cited document's title (《某某省实施方案》) or the addressee line
+        own = _BOOK_TITLE.sub(lambda m: "＿" * len(m.group()), head)
+        own = "\n".join("" if _ADDRESSEE.match(x) else x for x in own.split("\n"))
+        found = first_chain(own)
+        # a city named in a county's report (以及金华市…) is not the report's place
+        if found and not found.get("county") and _BELOW_CITY.search(own[:300]):
+            found = {}
+        chain = found
     if not (chain.get("county") or chain.get("town") or chain.get("city")
             or chain.get("province")):
         name = _region_from_body(text, places)
@@ -132,18 +153,34 @@ def extract_metadata(text: str, paragraphs=(), removed=()) -> Metadata:
     city, province = chain.get("city"), chain.get("province")
     if region and not city and region[-1] in "区县旗镇乡道市":
         city = _named_in_body(text, ("市", "州", "盟"), places, exclude=region, near=region)
+        city = city if city in _MUNICIPALITIES or known(city) else None
     if not province:
         province = _named_in_body(text, ("省", "自治区"), places, exclude=region)
+        province = province if known(province) else None
     if province in _MUNICIPALITIES and not city:
         city = province
     if city in _MUNICIPALITIES and not province:
         province = city
     if city == region and region and region[-1] in "市州盟":
         pass
-    level = _level(region, city, province, title_org or sig_org, preamble)
+    place = locate(province=chain.get("province"), city=chain.get("city"),
+                   county=chain.get("county"), town=chain.get("town"), year=year,
+                   context="\n".join([head, *(to_simplified(r.text) for r in removed[:50]
+                                               if r.reason in _CONTEXT_REASONS), text[:3000]]))
+    county = None
+    if place.adcode:
+        # the table knows where the division lies: it overrides names guessed from the body
+        province, city, county = place.province, place.city, place.county
+        if place.level == "city" and region and region[-1] in "市州盟":
+            region = place.city or region
+        if place.level == "county" and not chain.get("town"):
+            region = place.county
+    level = _level(region, city, province, title_org or sig_org, preamble, place)
     return Metadata(title=title, region=region, city=city if city != region else None,
-                    province=province if province != region else None, level=level,
-                    year=year, publisher=publisher, date=date, source=source)
+                    province=province if province != region else None,
+                    county=county, town=chain.get("town"),
+                    adcode=code_of(place, region),
+                    level=level, year=year, publisher=publisher, date=date, source=source)
 
 
 def _fields(lines):
@@ -266,7 +303,9 @@ def _year(title, preamble, lines, date):
 
 
 def _parse_chain(s):
-    s = re.sub(r"^(?:中共|关于)?(?:\d{4}\s*年度?)?", "", s.strip())
+    # a joint title names the party committee first: 中共淮南市委淮南市人民政府…
+    s = re.sub(rf"^中共[{_C}]{{2,20}}?[省市区县州旗]委(?:员会)?(?=[{_C}]{{2}})", "", s.strip())
+    s = re.sub(r"^(?:中共|关于)?(?:\d{4}\s*年度?)?", "", s)
     m = _CHAIN.match(s)
     if not m or not m.group():
         return None
@@ -283,9 +322,16 @@ def _parse_chain(s):
 _SUBJECT_VERBS = ("坚持", "深入", "始终", "认真", "全面", "以", "紧紧", "扎实", "持续", "围绕",
                   "聚焦", "立足", "紧扣", "深化", "在", "全力", "积极", "牢固", "切实", "不断", "高度")
 _FIRST_SENTENCE = re.compile(
-    r"(?:^|\n)(?:[^。\n]{0,20}?)?(?:19|20)\d{2}\s*年度?(?:以来)?[，,]\s*(?:在[^。\n]{0,60}?下[，,]\s*)?"
+    r"(?:^|\n)(?:[^。\n]{0,20}?)?(?:(?:19|20)\d{2}\s*年度?(?:以来)?|一年来|今年以来|近年来|过去一年)[，,]\s*"
+    r"(?:在[^。\n]{0,60}?下[，,]\s*)?"
     rf"(?P<subject>[{_C}]{{2,20}}?)(?={'|'.join(_SUBJECT_VERBS)})")
 _XIANJIANG = re.compile(rf"现将(?P<subject>[{_C}]{{2,30}}?)(?:\d{{4}}|关于|[{_C}]{{0,2}}法治)")
+
+
+# a town government named only in the preamble: "…某某镇人民政府坚持…"
+_TOWN_SUBJECT = re.compile(
+    rf"(?<![{_C}])(?P<subject>[{_C}]{{2,6}}?(?:街道|镇|乡))(?:人民政府|党委|办事处|党委政府)?"
+    rf"(?={'|'.join(_SUBJECT_VERBS)})")
 
 
 def _subjects(first_lines, preamble):
@@ -294,7 +340,7 @@ def _subjects(first_lines, preamble):
         org = _org_line(line.replace(" ", ""))
         if org:
             yield org
-    for rx in (_XIANJIANG, _FIRST_SENTENCE):
+    for rx in (_XIANJIANG, _FIRST_SENTENCE, _TOWN_SUBJECT):
         m = rx.search(preamble)
         if m and not m.group("subject").startswith(("我", "本", "全", "各", "区", "县", "市")):
             yield m.group("subject")
@@ -362,10 +408,10 @@ def _named_in_body(text, suffixes, places=None, exclude=None, near=None):
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _level(region, city, province, org, preamble):
+def _level(region, city, province, org, preamble, place=None):
     if org and not _GOV_ORG.search(org):
         return "department"
-    if _DEPARTMENT_SELF.search(preamble[:600]):
+    if _DEPARTMENT_SELF.search(preamble[:600]) or _DEPARTMENT_SUBJECT.search(preamble[:300]):
         return "department"
     if not region:
         return None
@@ -380,5 +426,7 @@ def _level(region, city, province, org, preamble):
     if region.endswith(("州", "盟", "地区")):
         return "city"
     if region.endswith("市"):
+        if place is not None and place.level in ("county", "city"):
+            return place.level
         return "county" if city and city != region else "city"
     return None

@@ -167,7 +167,8 @@ def analyze(directory_or_corpus, out_dir, *, n_topics="auto", random_state=0, pr
     from .distinctive import distinctive_terms
     from .plots import (plot_category_heatmap, plot_similarity, save_figure)
     from .profile import category_profile
-    from .reuse import find_reuse, similarity_matrix
+    from .reuse import find_reuse
+    from .similarity import similarity_matrix
 
     out_dir = os.fspath(out_dir)
     if isinstance(directory_or_corpus, (str, os.PathLike)) and \

@@ -34,6 +34,7 @@ _LAZY = {
     "tokenize": "rolnlp.text",
     "Corpus": "rolnlp.corpus",
     "read_corpus": "rolnlp.corpus",
+    "write_partitions": "rolnlp.partitions",
     "classify": "rolnlp.classification",
     "classify_report": "rolnlp.classification",
     "train": "rolnlp.classification",

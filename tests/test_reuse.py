@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from rolnlp.analysis import find_reuse, similarity_matrix, split_sentences
+from rolnlp.analysis import find_reuse, nearest_reports, similarity_matrix, split_sentences
+from rolnlp.errors import RolnlpError
 from rolnlp.analysis.reuse import normalize
 
 PLANTED = "全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度。"
@@ -71,3 +72,52 @@ def test_similarity_matrix():
     assert sim.loc["a", "b"] == pytest.approx(1.0)
     assert sim.loc["a", "c"] == pytest.approx(0.0)
     np.testing.assert_allclose(sim.to_numpy(), sim.to_numpy().T)
+
+
+def _brute_force_neighbours(sim, k, threshold):
+    out = []
+    ids = list(sim.index)
+    for i, a in enumerate(ids):
+        cand = [(-sim.iloc[i, j], j) for j in range(len(ids)) if j != i]
+        cand.sort()
+        rank = 0
+        for neg, j in cand[:k]:
+            if -neg < threshold or -neg <= 0:
+                break
+            rank += 1
+            out.append((a, rank, ids[j], round(-neg, 6)))
+    return out
+
+
+def test_nearest_reports_equal_the_top_of_the_matrix(monkeypatch):
+    import random
+
+    from rolnlp.analysis import similarity
+
+    rng = random.Random(0)
+    vocab = ["行政复议", "调解", "纠纷", "普法", "宪法", "执法", "监督", "应急", "数据", "营商"]
+    texts = {f"r{i:02d}": " ".join(rng.choices(vocab, k=rng.randint(1, 12))) for i in range(40)}
+    texts["r40"] = texts["r00"]  # an exact duplicate: similarity 1 ties
+    tokens = {k: v.split() for k, v in texts.items()}
+    sim = similarity_matrix(texts, tokens=tokens)
+    for k, threshold in [(1, 0.0), (5, 0.0), (5, 0.6), (60, 0.0)]:
+        want = _brute_force_neighbours(sim, k, threshold)
+        # tiny row blocks, so the blocked computation is exercised
+        monkeypatch.setattr(similarity, "_BLOCK_CELLS", 3 * len(texts))
+        nn = nearest_reports(texts, k=k, threshold=threshold, tokens=tokens)
+        got = [(a, r, b, pytest.approx(s, abs=1e-6)) for a, r, b, s in nn.itertuples(index=False)]
+        assert got == want
+    assert list(nn.columns) == ["report_id", "rank", "neighbour_id", "similarity"]
+
+
+def test_nearest_reports_size_is_linear_and_matrix_is_refused_for_large_sets(monkeypatch):
+    from rolnlp.analysis import similarity
+
+    texts = {f"r{i}": f"行政复议 调解 案件{i % 7}" for i in range(30)}
+    tokens = {k: v.split() for k, v in texts.items()}
+    assert len(nearest_reports(texts, k=3, tokens=tokens)) == 30 * 3
+    monkeypatch.setattr(similarity, "MATRIX_LIMIT", 10)
+    with pytest.raises(RolnlpError, match="nearest_reports"):
+        similarity_matrix(texts, tokens=tokens)
+    with pytest.raises(TypeError):
+        nearest_reports(texts, k=0, tokens=tokens)

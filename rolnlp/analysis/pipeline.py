@@ -241,7 +241,8 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
     from .distinctive import distinctive_terms
     from .plots import plot_category_heatmap, plot_similarity, report_names, save_figure
     from .profile import category_profile
-    from .reuse import find_reuse, similarity_matrix
+    from .reuse import find_reuse
+    from .similarity import similarity_matrix
 
     f = out.file
     paths = {}

@@ -1,6 +1,5 @@
-"""Report similarity and text reuse.
+"""Text reuse: sentences shared across reports.
 
-:func:`similarity_matrix` compares whole reports (TF-IDF cosine on tokens).
 :func:`find_reuse` finds the sentences that two reports share word for word or
 nearly so, with their offsets in both reports.
 
@@ -198,49 +197,3 @@ def _similar_types(sets, threshold, max_postings, progress=False):
             if sim >= threshold:
                 out.append((min(x, y), max(x, y), round(sim, 4)))
     return out
-
-
-def similarity_matrix(reports, *, tokens=None, tokenizer=None, n_jobs=1):
-    """Report-by-report cosine similarity of TF-IDF weighted token counts.
-
-    Parameters
-    ----------
-    reports : Corpus, list of Report, or dict report id -> text
-    tokens : dict report id -> list of str, optional
-        Precomputed tokens per report (skips tokenizing).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Square, indexed by report id on both axes, 1.0 on the diagonal.
-
-    Example
-    -------
-    >>> sim = similarity_matrix(rolnlp.read_corpus("corpus/"))  # doctest: +SKIP
-    >>> sim.loc["000_5c5bdc2152d9c680"].sort_values().tail(2)  # doctest: +SKIP
-    """
-    import numpy as np
-    import pandas as pd
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    from ._units import tokenize_texts
-
-    docs = _report_texts(reports)
-    ids = [d[0] for d in docs]
-    if tokens is None:
-        toks = tokenize_texts([d[1] for d in docs], tokenizer, n_jobs=n_jobs)
-    else:
-        toks = [tokens[i] for i in ids]
-    toks = [[t for t in ts if len(t) >= 2] for ts in toks]
-    if not any(toks):
-        return pd.DataFrame(np.eye(len(ids)), index=ids, columns=ids)
-    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
-    x = vec.fit_transform(toks)
-    sim = cosine_similarity(x)
-    np.fill_diagonal(sim, 1.0)
-    return pd.DataFrame(sim, index=pd.Index(ids, name="report_id"), columns=ids)
-
-
-def _identity(tokens):
-    return tokens

@@ -33,7 +33,7 @@ def test_distinctive_terms_on_a_constructed_corpus():
         "tokens": [["复议", "复议", "调解"], ["复议", "执法"], ["执法", "执法"],
                    ["执法", "调解"], ["普法", "执法"]],
     })
-    out = distinctive_terms(df, by="report_id", group="a", top=5, prior=0.5, min_count=1)
+    out = distinctive_terms(df, by="report_id", group="a", top_n=5, prior=0.5, min_count=1)
     assert out["term"].iloc[0] == "复议"
     # by hand: vocab {复议, 调解, 执法, 普法}, a0 = 2, n_a = 5, n_rest = 6
     yi, yj, a = 3, 0, 0.5
@@ -50,7 +50,7 @@ def test_distinctive_terms_on_a_constructed_corpus():
 def test_distinctive_terms_corpus_prior_and_all_groups():
     df = pd.DataFrame({"region": ["x", "x", "y"], "text": ["", "", ""],
                        "tokens": [["行政复议"] * 4, ["调解", "行政复议"], ["调解"] * 5]})
-    out = distinctive_terms(df, by="region", top=3, prior="corpus", prior_scale=1.0,
+    out = distinctive_terms(df, by="region", top_n=3, prior="corpus", prior_scale=1.0,
                             min_count=1)
     assert set(out["region"]) == {"x", "y"}
     # informative prior: a_w = total count of w (行政复议 5, 调解 6; a0 = 11)

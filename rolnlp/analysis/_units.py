@@ -9,88 +9,88 @@ from __future__ import annotations
 
 import os
 
+# the report columns analyses group by (a subset of the unit table's columns)
 META_COLUMNS = ("report_id", "region", "province", "city", "year", "level")
 
 
 def as_reports(source, *, progress=False):
-    """Return a list of reports from a directory, a Corpus or an iterable of reports."""
+    """Return a list of reports from a directory, a table file, a Corpus or reports.
+
+    A path is read with :func:`rolnlp.read_corpus`: a directory of report
+    files, or a JSONL/CSV/Parquet table with one row per page.
+    """
     from ..reading.report import Report
 
     if isinstance(source, (str, os.PathLike)):
-        if not os.path.isdir(source):
-            raise FileNotFoundError(f"no such directory: {os.fspath(source)}")
+        if not os.path.exists(source):
+            raise FileNotFoundError(f"no such file or directory: {os.fspath(source)}")
         from ..corpus import read_corpus
 
-        import inspect
-
-        kwargs = ({"progress": progress}
-                  if "progress" in inspect.signature(read_corpus).parameters else {})
-        corpus = read_corpus(source, **kwargs)
-        return list(getattr(corpus, "reports", corpus))
+        return list(read_corpus(source, progress=progress).reports)
     if isinstance(source, Report):
         return [source]
     reports = list(getattr(source, "reports", source))
     if not all(isinstance(r, Report) for r in reports):
-        raise TypeError("expected a directory, a Corpus or a list of Report objects")
+        raise TypeError("expected a path, a Corpus or a list of Report objects")
     return reports
 
 
 def units_frame(docs, *, level="paragraph"):
-    """One row per text unit with ``report_id, region, year, level, index, text``.
+    """The unit table (:data:`rolnlp.reading.table.UNIT_COLUMNS`) of whatever an analysis got.
 
     Parameters
     ----------
-    docs : Corpus, list of Report, list of str, list of Paragraph or DataFrame
-        Plain texts get ``report_id`` ``"doc0"``, ``"doc1"``, …; a DataFrame
-        must have a ``text`` column and keeps its other columns.
-    level : {"paragraph", "item"}
+    docs : Corpus, list of Report, DataFrame, list of str or list of Paragraph
+        Reports give their own tables (``Report.to_dataframe``); a DataFrame
+        must have a ``text`` column and keeps its columns, missing unit-table
+        columns added empty; plain texts get ``report_id`` ``"doc0"``,
+        ``"doc1"``, ….
+    level : {"paragraph", "item", "all"}
         Unit level taken from reports.
 
     Returns
     -------
     pandas.DataFrame
+
+    Example
+    -------
+    >>> units_frame(["依法行政"])[["report_id", "text"]].values.tolist()
+    [['doc0', '依法行政']]
     """
     import pandas as pd
 
     from ..reading.report import Paragraph, Report
+    from ..reading.table import UNIT_COLUMNS, concat_frames
 
     if isinstance(docs, pd.DataFrame):
         if "text" not in docs.columns:
             raise TypeError("a DataFrame of paragraphs needs a 'text' column")
         df = docs.reset_index(drop=True).copy()
-        for c in META_COLUMNS:
+        if "report_id" not in df.columns:
+            df["report_id"] = [f"doc{i}" for i in range(len(df))]
+        for c in UNIT_COLUMNS:
             if c not in df.columns:
-                df[c] = [f"doc{i}" for i in range(len(df))] if c == "report_id" else None
-        if "index" not in df.columns:
+                df[c] = None
+        if df["index"].isna().all():
             df["index"] = df.groupby("report_id").cumcount()
         df["text"] = df["text"].fillna("").astype(str)
         return df
     if isinstance(docs, str):
         raise TypeError("expected a list of texts, not a single string")
     items = list(getattr(docs, "reports", docs))
+    if items and all(isinstance(d, Report) for d in items):
+        return concat_frames(r.to_dataframe(level) for r in items)
     rows = []
     for i, d in enumerate(items):
-        if isinstance(d, Report):
-            m = d.metadata
-            for p in d.units(level):
-                rows.append({"report_id": d.id, "region": m.region,
-                             "province": getattr(m, "province", None),
-                             "city": getattr(m, "city", None), "year": m.year,
-                             "level": m.level, "index": p.index,
-                             "kind": getattr(p, "kind", None), "section": p.section,
-                             "heading": p.heading, "start": p.start, "end": p.end,
-                             "text": p.text})
-        elif isinstance(d, Paragraph):
-            rows.append({"report_id": "doc0", "index": i,
-                         "kind": getattr(d, "kind", None), "section": d.section, "heading": d.heading,
-                         "start": d.start, "end": d.end, "text": d.text})
+        if isinstance(d, Paragraph):
+            rows.append({"report_id": "doc0", "index": i, "kind": d.kind, "section": d.section,
+                         "heading": d.heading, "start": d.start, "end": d.end, "text": d.text})
         elif isinstance(d, str):
-            rows.append({"report_id": f"doc{i}", "index": 0, "text": d})
+            rows.append({"report_id": f"doc{i}", "index": 0, "kind": "paragraph", "text": d})
         else:
             raise TypeError("documents must be Reports, Paragraphs or str, "
                             f"got {type(d).__name__}")
-    cols = [*META_COLUMNS, "index", "kind", "section", "heading", "start", "end", "text"]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=list(UNIT_COLUMNS))
 
 
 def texts_of(items):

@@ -55,7 +55,7 @@ def log_odds(counts_i, counts_j, prior):
     return delta, z
 
 
-def distinctive_terms(corpus_or_df, by="report_id", group=None, top=20, *,
+def distinctive_terms(corpus_or_df, by="report_id", group=None, top_n=20, *,
                       prior="corpus", prior_scale=0.1, min_count=2, tokens=None,
                       tokenizer=None, n_jobs=1):
     """The terms that most distinguish a group of paragraphs from all others.
@@ -70,7 +70,7 @@ def distinctive_terms(corpus_or_df, by="report_id", group=None, top=20, *,
         ``label`` …).
     group : value or None
         The group to describe; ``None`` describes every group.
-    top : int, default 20
+    top_n : int, default 20
         Terms kept per group, highest z first.
     prior : "corpus" or float
         ``"corpus"``: informative prior proportional to the term's share of
@@ -131,7 +131,7 @@ def distinctive_terms(corpus_or_df, by="report_id", group=None, top=20, *,
         yi = counts[gi].toarray().ravel()
         delta, z = log_odds(yi, total - yi, a)
         sel = np.flatnonzero(yi >= min_count)
-        sel = sel[np.lexsort((terms[sel], -z[sel]))][:top]
+        sel = sel[np.lexsort((terms[sel], -z[sel]))][:top_n]
         out.append(pd.DataFrame({by: groups[gi], "term": terms[sel],
                                  "count": yi[sel].astype(int), "log_odds": delta[sel],
                                  "z": z[sel]}))

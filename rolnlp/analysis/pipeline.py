@@ -155,6 +155,20 @@ def _mine_topics(reports, out, *, n_topics, random_state, progress, seed_words, 
         f("topics_per_report.png")))
     put("fig_topics_over_time", save_figure(plot_topics_over_time(over_time, info),
                                             f("topics_over_time.png")))
+    docs = tm.documents_
+    for by in ("province", "city", "level"):
+        if by in docs.columns and docs[by].notna().any():
+            put(f"topics_by_{by}", _write_csv(tm.topics_per_class(by, min_reports=2, n_boot=200),
+                                              f(f"topics_by_{by}.csv")))
+    if "province" in docs.columns and docs["province"].nunique() > 1:
+        import matplotlib.pyplot as plt
+
+        ax = tm.visualize_heatmap("province", top_n=20, min_reports=2)
+        put("fig_topics_by_province", save_figure(getattr(ax, "figure", ax),
+                                                  f("topics_by_province.png")))
+        plt.close("all")
+    put("topic_examples", _write_csv(tm.get_representative_docs(top_n=3),
+                                     f("topic_examples.csv")))
     if model_dir:
         put("topic_model", tm.save(f("topic_model")))
     return tm, paths
@@ -164,6 +178,8 @@ def _report_rows(reports):
     """One row per report: ``report_id, region, year`` (for display names)."""
     import pandas as pd
 
+    if isinstance(reports, pd.DataFrame):
+        return reports.drop_duplicates("report_id")[["report_id", "region", "year"]]
     return pd.DataFrame([{"report_id": r.id, "region": r.metadata.region,
                           "year": r.metadata.year} for r in reports],
                         columns=["report_id", "region", "year"])
@@ -234,15 +250,64 @@ def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.Path
                         reuse_threshold=reuse_threshold)
 
 
+def _sources(source, progress):
+    """``(items, unreadable)``: report files to stream, or reports already in memory."""
+    from ..corpus import TABLE_SUFFIXES, _ids, _walk, read_corpus
+    from .outputs import with_safe_ids
+
+    if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
+        files, errors = _walk(os.fspath(source), None, True)
+        for where, msg in errors:
+            logger.warning("skipped %s: %s", where, msg)
+        # reports are read in the workers, batch by batch: only file names go out
+        return list(zip(files, _ids(files, os.fspath(source)))), list(errors)
+    if isinstance(source, (str, os.PathLike)) and \
+            os.fspath(source).lower().endswith(TABLE_SUFFIXES):
+        corpus = read_corpus(source, progress=progress)
+        reports, unreadable = list(corpus.reports), list(corpus.errors)
+    else:
+        reports = as_reports(source)
+        unreadable = list(getattr(source, "errors", None) or [])
+    return [(r, r.id) for r in with_safe_ids(reports)], unreadable
+
+
+def _stream(items, *, model, classify, n_jobs, progress):
+    """Read, classify, tokenize and audit ``items`` in batches; keep the results compactly."""
+    import pandas as pd
+
+    from .stream import TokenStore, process_reports
+
+    frames, audits, mentions, errors = [], [], [], []
+    tokens = TokenStore()
+    texts: dict = {}
+    for batch in process_reports([i for i, _ in items], [d for _, d in items], model=model,
+                                 classify=classify, audit=True, n_jobs=n_jobs,
+                                 progress=progress):
+        if len(batch.table):
+            frames.append(batch.table)
+        tokens.extend(batch.tokens)
+        texts.update(batch.texts)
+        errors.extend(batch.errors)
+        if batch.audit is not None:
+            audits.append(batch.audit)
+            mentions.append(batch.mentions)
+    from ..reading.table import concat_frames
+
+    df = concat_frames(frames)
+    audit_df = pd.concat(audits, ignore_index=True) if audits else None
+    mention_df = pd.concat(mentions, ignore_index=True) if mentions else None
+    return df, tokens, texts, audit_df, mention_df, errors
+
+
 def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, labels,
-             seed_words, reuse_threshold):
+             seed_words, reuse_threshold, neighbours=10):
     from tqdm.auto import tqdm
 
     from .distinctive import distinctive_terms
     from .plots import plot_category_heatmap, plot_similarity, report_names, save_figure
     from .profile import category_profile
     from .reuse import find_reuse
-    from .similarity import similarity_matrix
+    from .similarity import MATRIX_LIMIT, nearest_reports, similarity_matrix
 
     f = out.file
     paths = {}
@@ -258,43 +323,42 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
 
     try:
         stage("read")
-        from .outputs import with_safe_ids
-
-        if isinstance(source, (str, os.PathLike)) and os.path.isdir(source):
-            from ..corpus import read_corpus
-
-            corpus = read_corpus(source, progress=False)
-            reports, unreadable = list(corpus.reports), list(corpus.errors)
-        else:
-            reports = as_reports(source)
-            unreadable = list(getattr(source, "errors", None) or [])
-        reports = with_safe_ids(reports)
-        if not reports:
+        items, unreadable = _sources(source, progress)
+        if not items:
             raise ReportError(f"no reports found in {source}")
-        df = _paragraph_table(reports)
+        classify = labels is None
+        df, tokens, texts, audit_df, mention_df, errors = _stream(
+            items, model=model, classify=classify, n_jobs=n_jobs, progress=progress)
+        unreadable += errors
+        if not texts:
+            raise ReportError(f"no readable reports in {source}")
         if len(df) == 0:
             raise ReportError("the reports have no paragraphs")
-        names = report_names(_report_rows(reports))
+        report_ids = list(texts)
+        rows = df.drop_duplicates("report_id")[["report_id", "region", "year"]]
+        names = report_names(rows.set_index("report_id").reindex(report_ids).reset_index())
         bar.update()
 
         stage("classify")
-        df["label"], df["labels"], df["confidence"] = _labels_for(df, labels, model, n_jobs)
+        if not classify:
+            df["label"], df["labels"], df["confidence"] = _labels_for(df, labels, model, n_jobs)
+        elif "labels" in df.columns:
+            df["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
+                            for x in df["labels"]]
         bar.update()
 
-        stage("tokenize")
-        tokens = tokenize_texts(df["text"], n_jobs=n_jobs, progress=False)
+        stage("tokenize")  # done once per paragraph while streaming
         bar.update()
 
         stage("topics")
-        tm, topic_paths = _mine_topics(reports, out, n_topics=n_topics,
-                                       random_state=random_state, progress=False,
-                                       seed_words=seed_words, tokens=tokens, model_dir=True,
-                                       names=names)
+        tm, topic_paths = _mine_topics(df, out, n_topics=n_topics, random_state=random_state,
+                                       progress=False, seed_words=seed_words, tokens=tokens,
+                                       model_dir=True, names=names)
         paths.update(topic_paths)
         df["topic"] = tm.documents_["topic"].to_numpy()
-        cols = [c for c in ("report_id", "region", "year", "level", "index", "section",
-                            "heading", "start", "end", "label", "labels", "confidence",
-                            "topic", "text") if c in df.columns]
+        cols = [c for c in ("report_id", "region", "province", "city", "year", "level", "index",
+                            "section", "heading", "start", "end", "label", "labels",
+                            "confidence", "topic", "text") if c in df.columns]
         put("paragraphs", _write_csv(df[cols], f("paragraphs.csv")))
         bar.update()
 
@@ -305,24 +369,35 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
             profiles[by] = prof
             name = {"report_id": "report"}.get(by, by)
             put(f"profile_{name}", _write_csv(prof, f(f"profile_{name}.csv")))
-        dist = distinctive_terms(df, by="report_id", top=20, tokens=tokens)
+        dist = distinctive_terms(df, by="report_id", top_n=20, tokens=tokens)
         put("distinctive_terms", _write_csv(dist, f("distinctive_terms.csv")))
         if df["region"].notna().any():
-            dreg = distinctive_terms(df, by="region", top=20, tokens=tokens)
+            dreg = distinctive_terms(df, by="region", top_n=20, tokens=tokens)
             put("distinctive_terms_region", _write_csv(dreg, f("distinctive_terms_region.csv")))
-        by_report = {}
+        by_report: dict = {rid: [] for rid in report_ids}
         for rid, toks in zip(df["report_id"], tokens):
-            by_report.setdefault(rid, []).extend(toks)
-        for r in reports:
-            by_report.setdefault(r.id, [])
-        sim = similarity_matrix(reports, tokens=by_report)
-        put("similarity", _write_csv(sim.reset_index(), f("similarity.csv")))
+            by_report[rid].extend(toks)
+        nn = nearest_reports(texts, k=neighbours, tokens=by_report)
+        put("neighbours", _write_csv(nn, f("neighbours.csv")))
+        sim = None
+        if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40
+            sim = similarity_matrix(texts, tokens=by_report)
+            put("similarity", _write_csv(sim.reset_index(), f("similarity.csv")))
+        del by_report
         bar.update()
 
         stage("reuse")
-        reuse = find_reuse(reports, threshold=reuse_threshold)
+        reuse = find_reuse(texts, threshold=reuse_threshold)
         put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
         put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))
+        indicators = None
+        if audit_df is not None:
+            from ..audit import indicator_table
+
+            put("audit", _write_csv(audit_df, f("audit.csv")))
+            put("indicator_mentions", _write_csv(mention_df, f("indicator_mentions.csv")))
+            indicators = _with_places(indicator_table(mention_df, progress=False), audit_df)
+            put("indicators", _write_csv(indicators, f("indicators.csv")))
         bar.update()
 
         stage("figures")
@@ -332,7 +407,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         if df["year"].notna().any():
             put("fig_category_by_year", save_figure(
                 plot_category_heatmap(profiles["year"], by="year"), f("category_by_year.png")))
-        if len(sim) > 1:
+        if sim is not None:
             put("fig_similarity", save_figure(plot_similarity(sim, names=names),
                                               f("similarity.png")))
         bar.update()
@@ -340,10 +415,22 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         stage("summary")
         from .summary import analysis_summary
 
-        put("summary", analysis_summary(f("summary.html"), reports, df, tm, profiles, dist,
+        put("summary", analysis_summary(f("summary.html"), report_ids, df, tm, profiles, dist,
                                         reuse, paths, names=names, out_dir=out.path,
-                                        unreadable=unreadable))
+                                        unreadable=unreadable, neighbours=nn,
+                                        audit=(audit_df, indicators)))
         bar.update()
     finally:
         bar.close()
     return paths
+
+
+def _with_places(table, audit_df):
+    """Fill the place and year columns of the indicator table from the audit rows."""
+    if table is None or not len(table):
+        return table
+    meta = audit_df.set_index("report_id")
+    for col in ("region", "province", "level", "year"):
+        if col in table.columns and col in meta.columns:
+            table[col] = table["report_id"].map(meta[col])
+    return table

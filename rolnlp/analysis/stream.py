@@ -97,12 +97,18 @@ class Batch:
         Report id -> cleaned text (for text reuse).
     errors : list of (path, message)
         Files that could not be read.
+    audit : pandas.DataFrame or None
+        One audit row per report (:func:`rolnlp.audit.audit_corpus`).
+    mentions : pandas.DataFrame or None
+        The indicator mentions of the batch's reports.
     """
 
     table: object
     tokens: list
     texts: dict
     errors: list = field(default_factory=list)
+    audit: object = None
+    mentions: object = None
 
 
 def _model_path(model):
@@ -114,22 +120,27 @@ def _model_path(model):
     return os.fspath(model) if isinstance(model, (str, os.PathLike)) else model
 
 
-def _batch(paths, ids, model, classify, tokenize, read_kwargs):
+def _batch(items, ids, model, classify, tokenize, read_kwargs, audit=False):
     import pandas as pd
 
     from ..corpus import _read_one
+    from ..reading.report import Report
 
-    frames, tokens, texts, errors = [], [], {}, []
+    frames, tokens, texts, errors, reports = [], [], {}, [], []
     tok = None
     if tokenize:
         from ..text import default_tokenizer
 
         tok = default_tokenizer()
-    for path, rid in zip(paths, ids):
-        report, err = _read_one(path, rid, read_kwargs)
-        if err is not None:
-            errors.append((path, err))
-            continue
+    for item, rid in zip(items, ids):
+        if isinstance(item, Report):
+            report = item
+        else:
+            report, err = _read_one(item, rid, read_kwargs)
+            if err is not None:
+                errors.append((item, err))
+                continue
+        reports.append(report)
         if classify:
             from ..classification import classify_report
 
@@ -142,26 +153,34 @@ def _batch(paths, ids, model, classify, tokenize, read_kwargs):
                 tokens.extend(tok.tokenize(t) for t in df["text"])
         texts[report.id] = report.text
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return Batch(table, tokens, texts, errors)
+    audit_df = mentions = None
+    if audit and reports:
+        from ..audit import audit_corpus
+
+        audit_df, mentions = audit_corpus(reports, progress=False, indicators=True)
+    return Batch(table, tokens, texts, errors, audit_df, mentions)
 
 
 def process_reports(paths, ids=None, *, model=None, classify: bool = True, tokenize: bool = True,
-                    n_jobs: int = 1, batch_size: int = 64, progress: bool = True,
-                    read_kwargs: Optional[dict] = None) -> Iterator[Batch]:
-    """Read, classify and tokenize report files batch by batch, in input order.
+                    audit: bool = False, n_jobs: int = 1, batch_size: int = 64,
+                    progress: bool = True, read_kwargs: Optional[dict] = None) -> Iterator[Batch]:
+    """Read, classify and tokenize reports batch by batch, in input order.
 
     Parameters
     ----------
-    paths : list of str
-        Report files.
+    paths : list of str or of Report
+        Report files, or reports already read (they are used as they are).
     ids : list of str, optional
-        Report ids (default: file stems, as :func:`rolnlp.read_corpus` gives them).
+        Report ids (default: file stems, as :func:`rolnlp.read_corpus` gives
+        them; a report's own id).
     model : None, path or model, optional
         As for :func:`rolnlp.classify`; workers receive a path and load it once.
     classify : bool, default True
         Add the prediction columns.
     tokenize : bool, default True
         Tokenize each paragraph once, with the default tokenizer.
+    audit : bool, default False
+        Also audit each report (parts, timeliness, evidence, indicators).
     n_jobs : int, default 1
         Worker processes (joblib); results are identical to ``n_jobs=1``.
     batch_size : int, default 64
@@ -181,11 +200,14 @@ def process_reports(paths, ids=None, *, model=None, classify: bool = True, token
     >>> sum(len(b.table) for b in process_reports(paths, progress=False))  # doctest: +SKIP
     """
     from ..corpus import _ids
+    from ..reading.report import Report
 
-    paths = [os.fspath(p) for p in paths]
+    paths = [p if isinstance(p, Report) else os.fspath(p) for p in paths]
     if ids is None:
-        common = os.path.commonpath(paths) if paths else ""
-        ids = _ids(paths, common if os.path.isdir(common) else os.path.dirname(common))
+        files = [p for p in paths if not isinstance(p, Report)]
+        common = os.path.commonpath(files) if files else ""
+        file_ids = iter(_ids(files, common if os.path.isdir(common) else os.path.dirname(common)))
+        ids = [p.id if isinstance(p, Report) else next(file_ids) for p in paths]
     model = _model_path(model) if classify else None
     read_kwargs = dict(read_kwargs or {})
     chunks = [(paths[i:i + batch_size], list(ids[i:i + batch_size]))
@@ -197,12 +219,14 @@ def process_reports(paths, ids=None, *, model=None, classify: bool = True, token
         bar = tqdm(total=len(paths), desc="reading and classifying", unit="report")
     try:
         if n_jobs == 1 or len(chunks) < 2:
-            results = (_batch(p, i, model, classify, tokenize, read_kwargs) for p, i in chunks)
+            results = (_batch(p, i, model, classify, tokenize, read_kwargs, audit)
+                       for p, i in chunks)
         else:
             from joblib import Parallel, delayed
 
             results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_batch)(p, i, model, classify, tokenize, read_kwargs) for p, i in chunks)
+                delayed(_batch)(p, i, model, classify, tokenize, read_kwargs, audit)
+                for p, i in chunks)
         for (p, _), batch in zip(chunks, results):
             if bar is not None:
                 bar.update(len(p))

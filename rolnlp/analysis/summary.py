@@ -216,13 +216,15 @@ def _first(values: Iterable, n: int) -> list:
 
 def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict, dist: Any,
                      reuse: Any, paths: Mapping[str, str], *, names: Mapping | None = None,
-                     out_dir: str | None = None, unreadable: list | None = None) -> str:
+                     out_dir: str | None = None, unreadable: list | None = None,
+                     neighbours: Any = None, audit: tuple | None = None) -> str:
     """Write the summary page of :func:`rolnlp.analyze` to ``path``; returns ``path``.
 
     Parameters
     ----------
     path : str
-    reports : list of Report
+    reports : list of Report or of report ids
+        Only counted.
     df : pandas.DataFrame
         The classified paragraph table (``label``, ``topic`` columns).
     tm : TopicModel
@@ -240,6 +242,11 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
         The output directory (links are relative to it).
     unreadable : list of (path, message), optional
         Files that could not be read (``Corpus.errors``): counted and listed.
+    neighbours : pandas.DataFrame, optional
+        Nearest reports (:func:`rolnlp.analysis.nearest_reports`).
+    audit : (DataFrame, DataFrame), optional
+        The audit rows and the cross-report indicator table, shown as the
+        audit section.
 
     Returns
     -------
@@ -351,13 +358,38 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
         blocks.append(("note", "No distinctive terms: comparing vocabularies needs at least "
                                "two reports with text."))
 
+    if tm is not None and len(df) and hasattr(tm, "topics_per_class"):
+        for by, label in (("province", "province"), ("year", "report year")):
+            if by in df.columns and df[by].notna().any():
+                shares = tm.topics_per_class(by, min_reports=2, n_boot=200)
+                if len(shares):
+                    top = shares.sort_values("share", ascending=False, kind="stable").head(40)
+                    blocks.append(("table", top, f"Topic shares by {label}: each report's "
+                                   "shares averaged over the group's reports (at least two), "
+                                   "with a 95 % bootstrap interval over reports; the 40 "
+                                   f"largest (all in topics_by_{by}.csv)."))
+        if "topic_examples" in paths:
+            blocks.append(("p", "Representative paragraphs of every topic are in "
+                                "topic_examples.csv."))
+
     blocks.append(("h2", "Similarity and text reuse"))
+    if neighbours is not None and len(neighbours):
+        first = neighbours[neighbours["rank"] == 1].sort_values(
+            "similarity", ascending=False, kind="stable").head(30)
+        blocks.append(("table", first[["report_id", "neighbour_id", "similarity"]],
+                       "Each report's most similar report (TF-IDF cosine; the 30 closest "
+                       "pairs; every report's nearest reports in neighbours.csv).",
+                       {"names": {"report_id": names, "neighbour_id": names},
+                        "headers": {"report_id": "report", "neighbour_id": "most similar"}}))
     if "fig_similarity" in paths:
         blocks.append(("figure", paths["fig_similarity"],
                        "TF-IDF cosine similarity of reports (the diagonal, each report "
                        "with itself, is left out)."))
-    else:
+    elif len(reports) < 2:
         blocks.append(("note", "No similarity figure: it needs at least two reports."))
+    else:
+        blocks.append(("note", "No similarity heatmap: it is drawn for at most 40 reports; "
+                               "the nearest reports of each are in neighbours.csv."))
     if len(reuse.pairs):
         pairs = reuse.pairs.sort_values("similarity", ascending=False, kind="stable").head(50)
         pairs = pairs[[c for c in ("report_a", "sentence_a", "report_b", "sentence_b",
@@ -374,6 +406,11 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
     else:
         blocks.append(("note", "No boilerplate: no sentence recurs across enough reports "
                                "to count as boilerplate."))
+
+    if audit is not None and audit[0] is not None:
+        from ..audit.html import audit_blocks
+
+        blocks += audit_blocks(*audit)
 
     files = []
     for key, p in sorted(paths.items(), key=lambda kv: os.path.relpath(kv[1], out_dir)):

@@ -25,13 +25,12 @@ from typing import Iterator
 
 from .errors import ReportError
 from .reading import parse_report, read_report
-from .reading.decode import decode_bytes
+from .reading.decode import SUFFIXES, decode_bytes
 from .reading.report import Paragraph, Report
 from .reading.table import concat_frames
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".html", ".htm")
 #: Table files read by :func:`read_corpus`, one row per report.
 TABLE_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".parquet")
 #: The file ``rolnlp analyze`` writes into its output folder; such folders are skipped.
@@ -481,7 +480,7 @@ def read_corpus(source, *, pattern=None, n_jobs=1, progress=True, recursive=True
         logger.warning("skipped %s: %s", where, msg)
     ids = _ids(paths, source)
     if not paths:
-        logger.warning("no .txt/.html/.htm report files under %s", display_path(source))
+        logger.warning("no report files (%s) under %s", "/".join(SUFFIXES), display_path(source))
     tasks = [(p, i) for p, i in zip(paths, ids)]
     results = _run(_read_one, [(p, i, read_kwargs) for p, i in tasks], n_jobs, progress)
     reports = []

@@ -23,8 +23,10 @@ def n_topics_arg(value: str) -> int | str:
 
 
 def add_common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("directory", metavar="DIR",
-                   help="directory of reports (.txt/.html), searched recursively")
+    p.add_argument("directory", metavar="SOURCE",
+                   help="directory of reports (.txt/.html/.pdf/.docx), searched "
+                        "recursively, or a table of scraped pages (.jsonl/.csv/.parquet "
+                        "with a text or html column)")
     p.add_argument("--out", required=True, metavar="OUT",
                    help="output directory (created; the inputs are never modified)")
     p.add_argument("--n-topics", type=n_topics_arg, default="auto", metavar="N|auto",
@@ -37,8 +39,16 @@ def add_common(p: argparse.ArgumentParser) -> None:
 
 
 def check_dirs(args: argparse.Namespace) -> None:
+    from ..corpus import TABLE_SUFFIXES
+
+    if os.path.isfile(args.directory) and args.directory.lower().endswith(TABLE_SUFFIXES):
+        # a scraped table (one row per page): nothing to search, nothing to nest into
+        if os.path.exists(args.out) and not os.path.isdir(args.out):
+            raise CLIError(f"--out exists and is not a directory: {args.out}")
+        return
     if not os.path.isdir(args.directory):
-        raise CLIError(f"not a directory: {args.directory}")
+        raise CLIError(f"not a directory or a table file ({', '.join(TABLE_SUFFIXES)}): "
+                       f"{args.directory}")
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         raise CLIError(f"--out exists and is not a directory: {args.out}")
     if os.path.abspath(args.out) == os.path.abspath(args.directory):

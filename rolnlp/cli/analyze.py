@@ -10,10 +10,12 @@ EPILOG = """examples:
   rolnlp analyze corpus/ --out out/
   rolnlp analyze reports/ --out out/ --n-topics 10 --seed 1 --jobs 2
   rolnlp analyze reports/ --out out/ --model models/my-model --quiet
+  rolnlp analyze corpus/chunks/chunks.jsonl --out out/   # one row per scraped page
 
 writes paragraphs.csv (one row per paragraph with its category and topic),
-category profiles per report/region/year, topic tables, distinctive terms,
-the similarity matrix, text-reuse pairs, PNG figures and summary.html
+category profiles per report/region/year, topic tables (also by province,
+city and level), distinctive terms, each report's nearest reports, text-reuse
+pairs, the audit (audit.csv, indicators.csv), PNG figures and summary.html
 (open it in a browser; it works offline).  OUT/.rolnlp-manifest.json lists
 the files written: a rerun removes its own outputs that are no longer
 produced and leaves every other file alone.  A second run into the same OUT

@@ -69,7 +69,7 @@ def run(args):
         for f, msg in corpus.errors:
             logging.getLogger("rolnlp").warning("skipped %s: %s", f, msg)
         if not len(corpus):
-            raise CLIError(f"no readable .txt/.html reports in directory {path}")
+            raise CLIError(f"no readable reports in directory {path}")
     elif os.path.exists(path):
         try:
             corpus = Corpus([read_report(path)])

@@ -43,7 +43,7 @@ def _reports(path):
         corpus = read_corpus(path, progress=False)
         if not len(corpus):
             found = f"{len(corpus.errors)} unreadable" if corpus.errors else "no"
-            raise CLIError(f"{found} .txt/.html reports in directory {path}")
+            raise CLIError(f"{found} reports in directory {path}")
         return list(corpus.reports)
     if not os.path.exists(path):
         raise CLIError(f"no such file or directory: {path}")

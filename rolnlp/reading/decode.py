@@ -16,7 +16,8 @@ from ..errors import ReportError
 
 logger = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".html", ".htm")
+#: Report files the reader takes (the corpus file finder looks for these).
+SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx", ".doc", ".wps")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Frequent characters of government prose in both scripts; a wrong double-byte
 # decoding yields rare characters instead, so the share of these picks the codec.

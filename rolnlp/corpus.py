@@ -190,6 +190,31 @@ class Corpus:
         """
         return concat_frames(r.to_dataframe(level) for r in self.reports)
 
+    def audit(self, *, progress: bool = True, indicators: bool = False):
+        """Audit every report as evaluators do: one row per report.
+
+        Parameters
+        ----------
+        progress : bool, default True
+            A progress bar over the reports.
+        indicators : bool, default False
+            Also return every indicator mention (one row per figure).
+
+        Returns
+        -------
+        pandas.DataFrame or (pandas.DataFrame, pandas.DataFrame)
+            :data:`rolnlp.audit.AUDIT_COLUMNS` per report (region, province,
+            level, year, parts, timeliness, evidence, shortcomings), and the
+            mentions when ``indicators`` is true.
+
+        Example
+        -------
+        >>> rolnlp.read_corpus("corpus/reports", progress=False).audit(progress=False)  # doctest: +SKIP
+        """
+        from .audit import audit_corpus
+
+        return audit_corpus(self, progress=progress, indicators=indicators)
+
     def classify(self, model=None, n_jobs=1, progress=False, **kwargs):
         """Classify every paragraph of every report.
 

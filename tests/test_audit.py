@@ -288,3 +288,11 @@ def test_audit_does_not_modify_the_report(seeds):
     before = (r.text, [p.text for p in r.paragraphs], r.metadata)
     rolnlp.audit(r)
     assert (r.text, [p.text for p in r.paragraphs], r.metadata) == before
+
+
+def test_corpus_audit_is_audit_corpus():
+    corpus = rolnlp.read_corpus(REPORTS, progress=False)
+    table, mentions = corpus.audit(progress=False, indicators=True)
+    assert list(table["report_id"]) == corpus.ids
+    assert table.set_index("report_id")["main_parts"].to_dict()["002_87db0459dcb0080d"] == 4
+    assert set(mentions["report_id"]) <= set(corpus.ids) and len(mentions) > 0

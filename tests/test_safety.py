@@ -270,23 +270,24 @@ def topic_dir(tmp_path_factory):
 
 
 def _tampered_topic(src, dst, mutate=None, npz=None):
-    """Copy a saved topic model, change it, and recompute both checksums."""
-    from rolnlp.analysis.topic_io import checksum as _checksum
+    """Copy a saved topic model, change it, and recompute every checksum, as a forger would."""
+    from rolnlp.persistence import _digest
 
     shutil.copytree(src, dst)
-    payload = json.loads((dst / "topic_model.json").read_text("utf-8"))
+    doc = json.loads((dst / "model.json").read_text("utf-8"))
     if mutate:
-        mutate(payload)
+        mutate(doc["manifest"])
     if npz is not None:
+        arrays = dst / doc["arrays"]["file"]
         if isinstance(npz, str):
-            (dst / "topic_model.npz").unlink()
-            (dst / "topic_model.npz").symlink_to(npz)
+            arrays.unlink()
+            arrays.symlink_to(npz)
             npz = open(npz, "rb").read()
         else:
-            (dst / "topic_model.npz").write_bytes(npz)
-        payload["npz_sha256"] = hashlib.sha256(npz).hexdigest()
-    payload["checksum"] = _checksum(payload)
-    (dst / "topic_model.json").write_text(json.dumps(payload, ensure_ascii=False), "utf-8")
+            arrays.write_bytes(npz)
+        doc["arrays"]["sha256"] = hashlib.sha256(npz).hexdigest()
+    doc["sha256"] = _digest(doc)
+    (dst / "model.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
     return dst
 
 
@@ -301,7 +302,7 @@ def test_topic_model_refuses_crafted_files(topic_dir, tmp_path, case):
     marker = tmp_path / "PWNED"
     kinds = {
         "pickle": {"npz": pickle.dumps(Payload(marker))},
-        "object-array": {"npz": _object_npz(src / "topic_model.npz", marker, "topic_word")},
+        "object-array": {"npz": _object_npz(next(src.glob("arrays-*.npz")), marker, "topic_word")},
         "passwd-symlink": {"npz": "/etc/passwd"},
         "unknown-param": {"mutate": lambda p: p["params"].update(evil=1)},
         "seed-terms-list": {"mutate": lambda p: p.update(seed_terms=["x"])},
@@ -317,9 +318,9 @@ def test_topic_model_refuses_crafted_files(topic_dir, tmp_path, case):
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("target", ["topic_model.npz", "topic_model.json"])
+@pytest.mark.parametrize("target", ["arrays-", "model.json"])
 def test_topic_model_save_interrupted_keeps_old(topic_dir, tmp_path, monkeypatch, target):
-    from rolnlp import _io
+    import rolnlp.persistence as persistence
     from rolnlp.analysis import TopicModel
 
     tm, _ = topic_dir
@@ -328,16 +329,18 @@ def test_topic_model_save_interrupted_keeps_old(topic_dir, tmp_path, monkeypatch
     before = TopicModel.load(path, tokenizer=SpaceTokenizer()).transform(texts)[1]
     other = TopicModel(n_topics=2, random_state=1, tokenizer=SpaceTokenizer(), phrases=False,
                        stop_terms=()).fit(make_docs(5, seed=1))
-    monkeypatch.setattr(_io, "atomic_write", _interrupting(atomic_write, target.__eq__, 50))
+    monkeypatch.setattr(persistence, "atomic_write",
+                        _interrupting(atomic_write, lambda n: n.startswith(target), 50))
     with pytest.raises(OSError, match="No space left"):
-        other.save(path)  # new arrays may be in place, the JSON is still the old one
+        other.save(path)  # new arrays may be in place, the manifest is still the old one
     monkeypatch.undo()
     loaded = TopicModel.load(path, tokenizer=SpaceTokenizer())
     assert loaded.n_topics_ == tm.n_topics_
     np.testing.assert_allclose(loaded.transform(texts)[1], before)
     other.save(path)  # a complete save replaces the model and drops the kept arrays
     assert TopicModel.load(path, tokenizer=SpaceTokenizer()).n_topics_ == 2
-    assert sorted(os.listdir(path)) == ["topic_model.json", "topic_model.npz"]
+    names = sorted(os.listdir(path))
+    assert len(names) == 2 and names[1] == "model.json" and names[0].startswith("arrays-")
 
 
 # ----------------------------------------------------------------- inputs

@@ -1,40 +1,25 @@
-"""Saving and loading :class:`~rolnlp.analysis.topics.TopicModel` (JSON + npz).
+"""Saving and loading :class:`~rolnlp.analysis.topics.TopicModel`.
 
-A saved model is a directory with ``topic_model.json`` (parameters,
-vocabulary, phrases, seeds, per-K diagnostics, per-paragraph metadata and the
-SHA-256 of the arrays, itself checksummed) and ``topic_model.npz`` (plain
-numeric arrays, loaded with ``allow_pickle=False``).  Loading never executes
-code from the files, refuses files larger than the limits below, and raises
-:class:`~rolnlp.errors.ModelError` for anything foreign, truncated or modified.
-
-The two files are replaced one after the other; until the new JSON is in
-place the old arrays stay under their checksum, where loading looks when
-``topic_model.npz`` does not match, so an interrupted save leaves the old
-model loadable.
+A saved model is a bundle of :mod:`rolnlp.persistence` (the format every
+rolnlp model uses): a checksummed manifest (parameters, vocabulary, phrases,
+seeds, per-K diagnostics, per-paragraph metadata) and plain numeric arrays,
+written atomically.  Loading never executes code from the files, checks sizes,
+dtypes and shapes before reading any array, and raises
+:class:`~rolnlp.errors.ModelError` for anything foreign, truncated, oversized
+or modified.
 """
 from __future__ import annotations
-
-import contextlib
-import hashlib
-import io
-import json
-import os
-import re
-import shutil
-import zipfile
 
 import numpy as np
 
 from ..errors import ModelError
+from ..persistence import Limits, load_bundle, save_bundle
 from ._units import META_COLUMNS
 
-FORMAT = "rolnlp-topic-model"
-FORMAT_VERSION = 2
-JSON_NAME = "topic_model.json"
-NPZ_NAME = "topic_model.npz"
-MAX_JSON_BYTES = 256 * 2 ** 20
-MAX_NPZ_BYTES = 1024 * 2 ** 20  # compressed, and again for the unpacked arrays
-_BACKUP = re.compile(r"^topic_model-[0-9a-f]{16}\.npz$")
+KIND = "rolnlp-topic-model"
+FORMAT_VERSION = 3
+# a corpus-scale model holds one metadata row per paragraph in its manifest
+LIMITS = Limits(max_manifest_bytes=512 * 2 ** 20, max_array_bytes=2048 * 2 ** 20)
 _ENGINE_ARRAYS = {"ctfidf": ("idf", "components", "centroids"), "gibbs": ("alpha",),
                   "lda": ("alpha",)}
 PARAM_KEYS = ("n_topics", "method", "random_state", "seed_words", "min_topics", "topic_range",
@@ -45,9 +30,8 @@ PARAM_KEYS = ("n_topics", "method", "random_state", "seed_words", "min_topics", 
 
 def save_topic_model(tm, path):
     """Write a fitted model to directory ``path``; returns ``path`` as str."""
-    from .. import _io
+    import os
 
-    os.makedirs(path, exist_ok=True)
     eng = tm._engine
     arrays = {"topic_word": tm.topic_word_.astype(np.float64),
               "doc_topic": tm.doc_topic_.astype(np.float32),
@@ -55,9 +39,6 @@ def save_topic_model(tm, path):
               "mapping": np.asarray(tm._mapping, dtype=np.int64)}
     for name in _ENGINE_ARRAYS[eng.method]:
         arrays[f"engine_{name}"] = np.asarray(eng.arrays[name], dtype=np.float64)
-    buf = io.BytesIO()
-    np.savez_compressed(buf, **arrays)
-    blob = buf.getvalue()
     docs = tm.documents_
     meta_cols = [c for c in (*META_COLUMNS, "index", "kind", "section", "topic")
                  if c in docs.columns]
@@ -65,8 +46,8 @@ def save_topic_model(tm, path):
     for key in ("stop_terms", "skip_units", "topic_range"):
         if params[key] is not None:
             params[key] = (sorted(params[key]) if key == "stop_terms" else list(params[key]))
-    payload = {
-        "format": FORMAT, "version": FORMAT_VERSION, "params": params,
+    manifest = {
+        "version": FORMAT_VERSION, "params": params,
         "method": eng.method, "n_topics": int(tm.n_topics_),
         "vocab": [tm.dictionary_[i] for i in range(len(tm.dictionary_.token2id))],
         "phrases": sorted([a, b] for a, b in tm._phrase_pairs),
@@ -75,56 +56,47 @@ def save_topic_model(tm, path):
         "diagnostics": (None if tm.diagnostics_ is None
                         else tm.diagnostics_.to_dict(orient="list")),
         "documents": {c: [_jsonable(v) for v in docs[c].tolist()] for c in meta_cols},
-        "npz_sha256": hashlib.sha256(blob).hexdigest(),
     }
-    payload["checksum"] = checksum(payload)
-    npath = os.path.join(path, NPZ_NAME)
-    old = _saved_npz_sha(os.path.join(path, JSON_NAME))
-    if old and old != payload["npz_sha256"] and os.path.isfile(npath):
-        backup = os.path.join(path, _backup_name(old))
-        if not os.path.exists(backup):
-            try:
-                os.link(npath, backup)
-            except OSError:  # no hard links on this file system
-                shutil.copyfile(npath, backup)
-    with _io.atomic_write(npath, "wb") as f:
-        f.write(blob)
-    with _io.atomic_write(os.path.join(path, JSON_NAME)) as f:
-        json.dump(payload, f, ensure_ascii=False)
-    for name in os.listdir(path):
-        if _BACKUP.match(name):
-            with contextlib.suppress(OSError):
-                os.unlink(os.path.join(path, name))
+    save_bundle(path, kind=KIND, manifest=manifest, arrays=arrays)
     return os.fspath(path)
+
+
+def _validate(manifest, specs):
+    """Refuse arrays larger than the manifest's topics, vocabulary and paragraphs justify."""
+    try:
+        k = int(manifest["n_topics"])
+        v = len(manifest["vocab"])
+        docs = manifest["documents"]
+        n = len(next(iter(docs.values()))) if docs else 0
+    except (KeyError, TypeError, ValueError, StopIteration) as e:
+        raise ModelError(f"corrupt topic model manifest: {e}") from None
+    want = {"topic_word": (k, v), "doc_topic": (n, k)}
+    for name, shape in want.items():
+        if name not in specs or tuple(specs[name][1]) != shape:
+            raise ModelError(f"topic model array {name!r} does not match its manifest")
+    for name, (_dtype, shape) in specs.items():
+        if len(shape) > 2 or any(d > max(k, v, n, 1) * 4 for d in shape):
+            raise ModelError(f"topic model array {name!r} has an implausible shape {shape}")
 
 
 def load_topic_model(cls, path, tokenizer=None):
     """Read a model written by :func:`save_topic_model` (see the module notes)."""
+    import os
+
     import pandas as pd
     from gensim.corpora import Dictionary
 
     from .topic_engines import Fitted
 
     where = os.fspath(path)
-    jpath, npath = os.path.join(path, JSON_NAME), os.path.join(path, NPZ_NAME)
-    _exists(jpath, where)
     try:
-        payload = json.loads(_read(jpath, MAX_JSON_BYTES, where).decode("utf-8"))
-    except ValueError as e:  # not JSON, or not UTF-8
-        raise ModelError(f"cannot read topic model at {where}: {e}") from None
-    blob = _read(npath, MAX_NPZ_BYTES, where)
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ModelError(f"{jpath} is not a rolnlp topic model ({where})")
-    if payload.get("version") != FORMAT_VERSION:
-        raise ModelError(f"unsupported topic model version {payload.get('version')!r} at {where}")
-    if payload.get("checksum") != checksum(payload):
-        raise ModelError(f"{jpath} was modified after saving (checksum mismatch)")
-    want = payload.get("npz_sha256")
-    if want != hashlib.sha256(blob).hexdigest():
-        blob = _backup_blob(path, want)  # a save interrupted before its JSON
-        if blob is None:
-            raise ModelError(f"{npath} was modified after saving (checksum mismatch)")
-    arrays = _load_npz(blob, npath, where)
+        payload, arrays = load_bundle(path, kind=KIND, limits=LIMITS, validate=_validate)
+    except ModelError as e:
+        msg = str(e)
+        raise ModelError(msg if where in msg else f"refusing to load topic model {where}: {msg}") \
+            from None
+    if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION:
+        raise ModelError(f"unsupported topic model version at {where}: refit and save it again")
     try:
         method = payload["method"]
         vocab = payload["vocab"]
@@ -180,78 +152,6 @@ def load_topic_model(cls, path, tokenizer=None):
     self.documents_ = documents
     self._sizes_from_documents()
     return self
-
-
-def checksum(payload):
-    """SHA-256 of the JSON payload without its own ``checksum`` field."""
-    body = {k: v for k, v in payload.items() if k != "checksum"}
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _exists(p, where):
-    if not os.path.isfile(p):
-        raise ModelError(f"cannot read topic model at {where}: {os.path.basename(p)} is missing")
-
-
-def _read(p, limit, where):
-    try:
-        size = os.path.getsize(p)
-        if size > limit:
-            raise ModelError(f"{p} is {size} bytes, more than a topic model may be ({where})")
-        with open(p, "rb") as f:
-            return f.read(limit + 1)
-    except OSError as e:
-        raise ModelError(f"cannot read topic model at {where}: {e}") from None
-
-
-def _load_npz(blob, npath, where):
-    if not blob.startswith(b"PK"):
-        raise ModelError(f"{npath} is not a numpy .npz archive; rolnlp never loads pickles "
-                         f"({where})")
-    try:
-        with zipfile.ZipFile(io.BytesIO(blob)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > MAX_NPZ_BYTES:
-                raise ModelError(f"{npath} unpacks to more than a topic model may hold ({where})")
-        out = {}
-        with np.load(io.BytesIO(blob), allow_pickle=False) as z:
-            for name in z.files:
-                out[name] = z[name]
-    except ModelError:
-        raise
-    except Exception as e:  # any parse failure of a foreign or truncated archive
-        raise ModelError(f"{npath} is not a plain numpy archive ({type(e).__name__}) at "
-                         f"{where}") from None
-    for name, a in out.items():
-        if a.dtype.kind not in "fiu":
-            raise ModelError(f"{npath}: array {name!r} is not numeric ({where})")
-    return out
-
-
-def _backup_name(sha):
-    return f"topic_model-{sha[:16]}.npz"
-
-
-def _saved_npz_sha(jpath):
-    """The arrays checksum recorded in an existing JSON, or None."""
-    try:
-        with open(jpath, encoding="utf-8") as f:
-            sha = json.load(f).get("npz_sha256")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return sha if isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha) else None
-
-
-def _backup_blob(path, sha):
-    """The old arrays kept by an interrupted save, if they match ``sha``."""
-    if not (isinstance(sha, str) and re.fullmatch(r"[0-9a-f]{64}", sha)):
-        return None
-    try:
-        with open(os.path.join(path, _backup_name(sha)), "rb") as f:
-            blob = f.read(MAX_NPZ_BYTES + 1)
-    except OSError:
-        return None
-    return blob if hashlib.sha256(blob).hexdigest() == sha else None
 
 
 def _jsonable(v):

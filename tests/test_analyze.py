@@ -75,7 +75,7 @@ def test_topics_command(tmp_path, seed_paths, capsys):
     info = pd.read_csv(out / "topic_info.csv")
     assert len(info) == 2
     assert (out / "topics.png").stat().st_size > 1000
-    assert (out / "topic_model" / "topic_model.npz").exists()
+    assert (out / "topic_model" / "model.json").exists()
 
 
 def test_commands_fail_friendly(tmp_path, capsys):

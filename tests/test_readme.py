@@ -95,7 +95,8 @@ def test_readme_is_the_package_description():
 def test_changelog_records_this_version():
     changelog = (ROOT / "CHANGELOG.md").read_text("utf-8")
     assert "CHANGELOG.md" in README
-    assert f"## [{rolnlp.__version__}] - 2026-11-22" in changelog
+    assert re.search(rf"^## \[{re.escape(rolnlp.__version__)}\] - \d{{4}}-\d{{2}}-\d{{2}}$",
+                     changelog, re.M)
     assert changelog.index("## [Unreleased]") < changelog.index(f"## [{rolnlp.__version__}]")
 
 

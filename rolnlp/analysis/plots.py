@@ -256,6 +256,12 @@ def save_figure(fig: "Figure", path: str | os.PathLike) -> str | os.PathLike:
     return path
 
 
+def _no_data(ax, message):
+    """Say ``message`` in place of a plot: a figure with nothing to draw still tells why."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes)
+    ax.set_axis_off()
+
+
 def _heatmap(ax, matrix, rows, cols, cmap="viridis", vmin=None, vmax=None, cbar_label=""):
     from matplotlib import colormaps
 
@@ -280,6 +286,15 @@ def _group_names(values, prefix, names=None):
     names = names or {}
     return [_label(names.get(v, str(v)), f"{prefix}{i + 1}" if has_cjk(str(v)) else str(v))
             for i, v in enumerate(values)]
+
+
+def _group_heatmap(ax, table, by, names, cols, cbar_label, title):
+    # one row per group of ``by``: reports are named "report N", other groups "group N"
+    noun = "report" if by == "report_id" else by
+    prefix = "report " if by == "report_id" else "group "
+    _heatmap(ax, table.to_numpy(), _group_names(table.index, prefix, names), cols, vmin=0,
+             cbar_label=cbar_label)
+    ax.set_title(f"{title} per {noun}")
 
 
 def plot_category_heatmap(profile: "pd.DataFrame", by: str = "report_id",
@@ -319,10 +334,7 @@ def plot_category_heatmap(profile: "pd.DataFrame", by: str = "report_id",
             labels.append(_label(category_name(c, "zh"), c))
         except ValueError:
             labels.append(_label(str(c), str(c)))
-    prefix = "report " if by == "report_id" else "group "
-    _heatmap(ax, table.to_numpy(), _group_names(table.index, prefix, names), labels, vmin=0,
-             cbar_label=value.replace("_", " "))
-    ax.set_title(f"Category share per {'report' if by == 'report_id' else by}")
+    _group_heatmap(ax, table, by, names, labels, value.replace("_", " "), "Category share")
     return _apply_font(fig)
 
 
@@ -414,10 +426,7 @@ def plot_topic_prevalence(per_class: "pd.DataFrame", by: str, info: "pd.DataFram
     table = table.reindex(columns=list(info["topic"]), fill_value=0.0)
     fig = _figure(max(6, 0.45 * len(cols) + 3), max(3, min(20, 0.3 * len(table) + 2.5)))
     ax = fig.add_subplot()
-    prefix = "report " if by == "report_id" else "group "
-    _heatmap(ax, table.to_numpy(), _group_names(table.index, prefix, names), cols, vmin=0,
-             cbar_label="topic share")
-    ax.set_title(f"Topic prevalence per {'report' if by == 'report_id' else by}")
+    _group_heatmap(ax, table, by, names, cols, "topic share", "Topic prevalence")
     return _apply_font(fig)
 
 
@@ -445,9 +454,7 @@ def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "F
     fig = _figure(9, 4.5)
     ax = fig.add_subplot()
     if len(over_time) == 0:
-        ax.text(0.5, 0.5, "no report years known", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
+        _no_data(ax, "no report years known")
         return _apply_font(fig)
     table = over_time.pivot_table(index="year", columns="topic", values="share")
     table.index = table.index.astype(int)

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .plots import _no_data
+
 
 def _font():
     from .plots import cjk_font
@@ -94,10 +96,7 @@ def plot_topic_heatmap(tm, table, by, *, top_n=20):
     names = topic_names(tm)
     fig = _figure(8, 4)
     if table.empty:
-        ax = fig.add_subplot()
-        ax.text(0.5, 0.5, f"no {by} with enough reports", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
+        _no_data(fig.add_subplot(), f"no {by} with enough reports")
         return fig
     counts = table.drop_duplicates(by).set_index(by)["n_reports"]
     order = sorted(counts.index, key=lambda g: (-counts[g], str(g)))[:top_n]
@@ -127,9 +126,7 @@ def plot_topics_over_time(tm, over_time):
     fig = _figure(8, 4.5)
     ax = fig.add_subplot()
     if len(over_time) == 0:
-        ax.text(0.5, 0.5, "no report years known", ha="center", va="center",
-                transform=ax.transAxes)
-        ax.set_axis_off()
+        _no_data(ax, "no report years known")
         return fig
     names = topic_names(tm)
     table = over_time.pivot_table(index="year", columns="topic", values="share")

@@ -161,6 +161,19 @@ class _Line:
     space_after: bool = False  # the line ended in a space (a break at a space)
 
 
+def _check_pages(n: int, name: str) -> None:
+    if n > _MAX_PAGES:
+        raise ReportError(f"{name}{n} pages; more than {_MAX_PAGES} is not a report")
+
+
+def _unreadable_pdf(name: str, error: Exception | None, *, encrypted: bool = False) -> ReportError:
+    # both PDF backends refuse encrypted and damaged files with these words
+    if encrypted:
+        return ReportError(f"{name}the PDF is encrypted; save an unprotected copy")
+    return ReportError(f"{name}binary data that is not a readable PDF file "
+                       f"({type(error).__name__})")
+
+
 def _pdf_pages(data: bytes, name: str):
     """Per page: ``(width, height, [lines])`` read with pdfplumber."""
     try:
@@ -170,9 +183,7 @@ def _pdf_pages(data: bytes, name: str):
     pages = []
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) > _MAX_PAGES:
-                raise ReportError(f"{name}{len(pdf.pages)} pages; more than {_MAX_PAGES} is not "
-                                  "a report")
+            _check_pages(len(pdf.pages), name)
             for page in pdf.pages:
                 lines = []
                 for ln in page.extract_text_lines(layout=False, strip=False, return_chars=True,
@@ -188,10 +199,7 @@ def _pdf_pages(data: bytes, name: str):
         raise
     except Exception as e:  # pdfminer raises many types on damaged or encrypted files
         msg = str(e).lower()
-        if "password" in msg or "encrypt" in msg:
-            raise ReportError(f"{name}the PDF is encrypted; save an unprotected copy") from None
-        raise ReportError(f"{name}binary data that is not a readable PDF file "
-                          f"({type(e).__name__})") from None
+        raise _unreadable_pdf(name, e, encrypted="password" in msg or "encrypt" in msg) from None
     return pages
 
 
@@ -205,10 +213,8 @@ def _pypdf_pages(data: bytes, name: str):
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
-            raise ReportError(f"{name}the PDF is encrypted; save an unprotected copy")
-        if len(reader.pages) > _MAX_PAGES:
-            raise ReportError(f"{name}{len(reader.pages)} pages; more than {_MAX_PAGES} is not "
-                              "a report")
+            raise _unreadable_pdf(name, None, encrypted=True)
+        _check_pages(len(reader.pages), name)
         for page in reader.pages:
             rows = page.extract_text(extraction_mode="layout").split("\n")
             lines = []
@@ -222,8 +228,7 @@ def _pypdf_pages(data: bytes, name: str):
     except ReportError:
         raise
     except Exception as e:  # pypdf raises many types on damaged files
-        raise ReportError(f"{name}binary data that is not a readable PDF file "
-                          f"({type(e).__name__})") from None
+        raise _unreadable_pdf(name, e) from None
     return pages
 
 

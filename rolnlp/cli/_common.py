@@ -23,6 +23,12 @@ def add_format_option(parser: argparse.ArgumentParser, default: str = "table") -
                         help=f"{FORMAT_HELP} (default: {default})")
 
 
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--model DIR``, the classifier to use, to a subcommand."""
+    parser.add_argument("--model", metavar="DIR",
+                        help="model directory (default: $ROLNLP_MODEL or the shipped model)")
+
+
 def add_quiet_option(parser: argparse.ArgumentParser, *, defaults: bool = False) -> None:
     """Add ``-q/--quiet`` and ``-v/--verbose`` (once) to ``parser``.
 

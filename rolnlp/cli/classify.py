@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ._common import CLIError, add_format_option, render_rows
+from ._common import CLIError, add_format_option, add_model_option, render_rows
 
 HELP = "classify the paragraphs of reports into codebook categories"
 EPILOG = """examples:
@@ -22,8 +22,7 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("classify", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     p.add_argument("path", metavar="FILE|DIR", help="a report file, or a directory of reports")
-    p.add_argument("--model", metavar="DIR",
-                   help="model directory (default: $ROLNLP_MODEL or the shipped model)")
+    add_model_option(p)
     p.add_argument("--level", choices=("paragraph", "item"), default="paragraph",
                    help="classify paragraphs, or the 一是…二是… items within them")
     p.add_argument("--threshold", type=float,

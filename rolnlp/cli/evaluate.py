@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._common import CLIError, add_format_option, print_json, render_rows
+from ._common import CLIError, add_format_option, add_model_option, print_json, render_rows
 
 HELP = "score a model on labelled paragraphs (accuracy, macro-F1, per class)"
 EPILOG = """examples:
@@ -19,8 +19,7 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     p = sub.add_parser("evaluate", help=HELP, description=HELP.capitalize() + ".",
                        epilog=EPILOG)
     p.add_argument("labels", metavar="LABELS", help="labelled data file (text + primary/label)")
-    p.add_argument("--model", metavar="DIR",
-                   help="model directory (default: $ROLNLP_MODEL or the shipped model)")
+    add_model_option(p)
     add_format_option(p)
     return p
 

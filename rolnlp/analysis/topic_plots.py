@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .plots import _no_data
+from .plots import _apply_font, _figure, _no_data
 
 
 def _font():
@@ -20,20 +20,6 @@ def _readable(text, fallback):
     from .plots import has_cjk
 
     return text if (_font() or not has_cjk(text)) else fallback
-
-
-def _figure(width, height):
-    from matplotlib.figure import Figure
-
-    return Figure(figsize=(width, height), dpi=100, layout="constrained")
-
-
-def _finish(fig):
-    font = _font()
-    if font:  # rcParams are global: set the family on this figure's texts only
-        for text in fig.findobj(lambda a: hasattr(a, "set_fontfamily")):
-            text.set_fontfamily([font, "DejaVu Sans"])
-    return fig
 
 
 def topic_names(tm):
@@ -58,7 +44,7 @@ def plot_topic_sizes(tm):
     ax.invert_yaxis()
     ax.set_xlabel("paragraphs (top topic)")
     ax.set_title("Topics")
-    return _finish(fig)
+    return _apply_font(fig)
 
 
 def plot_diagnostics(diag, chosen=None):
@@ -80,7 +66,7 @@ def plot_diagnostics(diag, chosen=None):
     if chosen is not None:
         ax.axvline(chosen, color="grey", linestyle="--")
         ax.set_title(f"Choosing the number of topics (chosen: {chosen})")
-    return _finish(fig)
+    return _apply_font(fig)
 
 
 def plot_topic_heatmap(tm, table, by, *, top_n=20):
@@ -113,7 +99,7 @@ def plot_topic_heatmap(tm, table, by, *, top_n=20):
     fig.colorbar(im, ax=ax, label="mean topic share of reports", shrink=0.8)
     shown = f"top {len(order)} of {len(counts)}" if len(counts) > len(order) else "all"
     ax.set_title(f"Topic shares per {by} ({shown} groups by report count)")
-    return _finish(fig)
+    return _apply_font(fig)
 
 
 def plot_topics_over_time(tm, over_time):
@@ -137,4 +123,4 @@ def plot_topics_over_time(tm, over_time):
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_title("Topics over time")
-    return _finish(fig)
+    return _apply_font(fig)

@@ -1,26 +1,31 @@
-"""Wall time and peak memory of ``rolnlp.analyze`` at growing corpus sizes.
+"""Wall time, CPU time, peak memory and per-stage times of ``rolnlp analyze`` as the corpus grows.
 
-Sizes are 1x, 10x and 100x the five shipped reports (5, 50, 500 reports;
-``--large`` adds 1,000).  The 5-report run uses the shipped reports; larger
-ones use a seeded synthetic corpus (see ``synthetic_corpus.py``).  Each size
-runs in its own subprocess; peak RSS is read with
-``resource.getrusage(RUSAGE_CHILDREN)``, which reports the largest child so
-far, so sizes run in increasing order.
+Corpora are seeded synthetic reports recombined from real paragraphs (see
+``synthetic_corpus.py``), written once per size.  Every size and job count
+runs ``rolnlp.analyze(directory, ...)`` in a fresh subprocess, so reports are
+streamed from disk as users run it.  Printed per run: wall seconds, CPU
+seconds (the process and its worker processes), peak resident memory of the
+main process and of the largest worker, and the seconds of each stage; then
+the speed-up of ``--jobs 2`` over one job at each size (runs are interleaved:
+sizes in increasing order, both job counts at each size) and the growth of
+time and memory per report, extrapolated to 100,000 reports.
 
 Nothing is written into the repository except, with ``--keep``, to
 ``benchmarks/results/`` (git-ignored).
 
 Usage::
 
-    python benchmarks/bench_analyze.py            # 5, 50, 500 reports
-    python benchmarks/bench_analyze.py --large    # and 1,000
-    python benchmarks/bench_analyze.py --sizes 5 50 --n-topics 10
+    python benchmarks/bench_analyze.py                          # 100 and 1,000 reports, 1 and 2 jobs
+    python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run
+    python benchmarks/bench_analyze.py --sizes 500 --jobs 1 --n-topics 11
 """
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -30,43 +35,49 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+_STAGE = re.compile(r"analyze: stage (\w+) took ([\d.]+) s")
 
 
-def keyword_labels(texts):
-    """Codebook-cue labels, used when no classifier model is shipped."""
-    from rolnlp.codebook import CATEGORIES
+class _Stages(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.times = {}
 
-    out = []
-    for t in texts:
-        best = max(CATEGORIES, key=lambda c: sum(t.count(w) for w in c.cues))
-        out.append(best.code if any(w in t for w in best.cues) else "other")
-    return out
+    def emit(self, record):
+        m = _STAGE.match(record.getMessage())
+        if m:
+            self.times[m.group(1)] = float(m.group(2))
 
 
 def child(args):
     sys.path.insert(0, str(ROOT))
     import rolnlp
-    from rolnlp.classification.api import default_model_path
 
-    labels = None if default_model_path().exists() else keyword_labels
-    t0 = time.perf_counter()
-    corpus = rolnlp.read_corpus(args.dir)
-    t_read = time.perf_counter() - t0
-    paths = rolnlp.analyze(corpus, args.out, n_topics=args.n_topics, progress=False,
-                           n_jobs=args.jobs, labels=labels)
-    total = time.perf_counter() - t0
-    n_par = sum(len(r.paragraphs) for r in corpus)
-    print(json.dumps({"reports": len(corpus), "paragraphs": n_par, "seconds": total,
-                      "read_seconds": t_read, "files": len(paths),
-                      "classifier": "model" if labels is None else "keywords"}))
+    handler = _Stages()
+    log = logging.getLogger("rolnlp.analysis.pipeline")
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    t0, c0 = time.perf_counter(), os.times()
+    n_topics = args.n_topics if args.n_topics == "auto" else int(args.n_topics)
+    rolnlp.analyze(args.dir, args.out, n_topics=n_topics, progress=False, n_jobs=args.jobs[0])
+    wall = time.perf_counter() - t0
+    c1 = os.times()
+    cpu = (c1.user - c0.user) + (c1.system - c0.system) + \
+        (c1.children_user - c0.children_user) + (c1.children_system - c0.children_system)
+    import pandas as pd
+
+    n_par = len(pd.read_csv(os.path.join(args.out, "paragraphs.csv"), usecols=["report_id"]))
+    print(json.dumps({"seconds": wall, "cpu_seconds": cpu, "paragraphs": n_par,
+                      "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                      "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+                      / 1024, "stages": handler.times}))
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="benchmark rolnlp.analyze")
-    ap.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 500])
-    ap.add_argument("--large", action="store_true", help="add 1,000 reports")
+    ap = argparse.ArgumentParser(description="benchmark rolnlp.analyze at growing corpus sizes")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--n-topics", default="auto")
-    ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--keep", action="store_true",
                     help="keep corpora and outputs under benchmarks/results/")
@@ -74,45 +85,54 @@ def main(argv=None):
     ap.add_argument("--dir", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
-    if args.n_topics != "auto":
-        args.n_topics = int(args.n_topics)
     if args.child:
         return child(args)
 
-    sizes = sorted(set(args.sizes + ([1000] if args.large else [])))
     base = HERE / "results" if args.keep else Path(tempfile.mkdtemp(prefix="rolnlp-bench-"))
     sys.path.insert(0, str(HERE))
     from synthetic_corpus import build, paragraph_pool
 
     pool = None
     rows = []
-    for n in sizes:
-        if n == 5:
-            corpus_dir = ROOT / "corpus" / "reports"
-        else:
-            corpus_dir = base / f"corpus_{n}"
-            if not corpus_dir.exists():
-                pool = pool if pool is not None else paragraph_pool()
-                build(corpus_dir, n, seed=args.seed, pool=pool)
-        out = base / f"out_{n}"
-        cmd = [sys.executable, __file__, "--child", "--dir", str(corpus_dir), "--out", str(out),
-               "--n-topics", str(args.n_topics), "--jobs", str(args.jobs)]
-        res = subprocess.run(cmd, capture_output=True, text=True)
-        if res.returncode != 0:
-            print(res.stderr[-3000:], file=sys.stderr)
-            raise SystemExit(f"analyze failed at {n} reports")
-        row = json.loads(res.stdout.strip().splitlines()[-1])
-        row["peak_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rows.append(row)
-        print(f"{row['reports']:>6} reports {row['paragraphs']:>7} paragraphs "
-              f"{row['seconds']:8.1f} s  {row['peak_mb']:8.0f} MB peak", flush=True)
+    for n in sorted(set(args.sizes)):
+        corpus_dir = base / f"corpus_{n}"
+        if not corpus_dir.exists():
+            pool = pool if pool is not None else paragraph_pool()
+            build(corpus_dir, n, seed=args.seed, pool=pool)
+        for jobs in args.jobs:
+            out = base / f"out_{n}_{jobs}"
+            cmd = [sys.executable, __file__, "--child", "--dir", str(corpus_dir), "--out",
+                   str(out), "--n-topics", str(args.n_topics), "--jobs", str(jobs)]
+            res = subprocess.run(cmd, capture_output=True, text=True)
+            if res.returncode != 0:
+                print(res.stderr[-3000:], file=sys.stderr)
+                raise SystemExit(f"analyze failed at {n} reports, {jobs} jobs")
+            row = {"reports": n, "jobs": jobs, **json.loads(res.stdout.strip().splitlines()[-1])}
+            rows.append(row)
+            stages = " ".join(f"{k}={v:.1f}" for k, v in row["stages"].items())
+            print(f"{n:>7} reports  jobs={jobs}  {row['paragraphs']:>8} paragraphs  "
+                  f"wall {row['seconds']:8.1f} s  cpu {row['cpu_seconds']:8.1f} s  "
+                  f"main peak {row['main_peak_mb']:7.0f} MB  worker peak "
+                  f"{row['worker_peak_mb']:6.0f} MB  [{stages}]", flush=True)
 
-    print("\nreports  paragraphs   seconds  s/report  growth(s/report)  peak MB  labels")
-    first = rows[0]["seconds"] / rows[0]["reports"]
-    for r in rows:
-        per = r["seconds"] / r["reports"]
-        print(f"{r['reports']:>7}  {r['paragraphs']:>10}  {r['seconds']:>8.1f}  {per:>8.3f}  "
-              f"{per / first:>16.2f}  {r['peak_mb']:>7.0f}  {r['classifier']}")
+    print("\nspeed-up of 2 jobs over 1 (wall time; read stage = read+classify+tokenize+audit)")
+    for n in sorted(set(args.sizes)):
+        one = [r for r in rows if r["reports"] == n and r["jobs"] == 1]
+        two = [r for r in rows if r["reports"] == n and r["jobs"] == 2]
+        if one and two:
+            a, b = one[0], two[0]
+            print(f"{n:>7} reports: total {a['seconds'] / b['seconds']:.2f}x, read stage "
+                  f"{a['stages'].get('read', 0) / max(b['stages'].get('read', 1e-9), 1e-9):.2f}x")
+    singles = [r for r in rows if r["jobs"] == min(args.jobs)]
+    if len(singles) >= 2:
+        a, b = singles[0], singles[-1]
+        per_s = (b["seconds"] - a["seconds"]) / (b["reports"] - a["reports"])
+        per_mb = (b["main_peak_mb"] - a["main_peak_mb"]) / (b["reports"] - a["reports"])
+        print(f"\ngrowth between {a['reports']} and {b['reports']} reports: "
+              f"{per_s * 1000:.1f} ms and {per_mb * 1000:.1f} KB of main-process peak memory "
+              "per report")
+        print(f"extrapolated to 100,000 reports: {b['seconds'] + per_s * (100_000 - b['reports']):,.0f} s, "
+              f"main peak {b['main_peak_mb'] + per_mb * (100_000 - b['reports']):,.0f} MB")
     if args.keep:
         with open(base / "bench_analyze.json", "w", encoding="utf-8") as f:
             json.dump(rows, f, indent=1)

@@ -16,7 +16,7 @@ and peak memory of one fit (tracemalloc).  Then it times
 TopicModel.fit (tokenizing included) on 5,000 paragraphs, with K given and
 with automatic K.
 
-Run:  PYTHONPATH=$PWD /work/venv/bin/python benchmarks/bench_topics.py
+Run:  python benchmarks/bench_topics.py
 """
 from __future__ import annotations
 
@@ -24,12 +24,14 @@ import argparse
 import itertools
 import json
 import os
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
 
 def load_paragraphs():

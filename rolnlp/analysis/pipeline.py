@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import time
 from typing import Any
 
 from ..errors import LabelError, ReportError
@@ -316,10 +317,16 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         paths[key] = out.add(path)
 
     bar = tqdm(total=len(STAGES), desc="analyze", disable=not progress, unit="stage")
+    clock = {"name": None, "start": 0.0}
 
     def stage(name):
-        bar.set_postfix_str(name)
-        logger.info("analyze: %s", name)
+        now = time.perf_counter()
+        if clock["name"]:
+            logger.info("analyze: stage %s took %.3f s", clock["name"], now - clock["start"])
+        clock.update(name=name, start=now)
+        if name:
+            bar.set_postfix_str(name)
+            logger.info("analyze: %s", name)
 
     try:
         stage("read")
@@ -420,6 +427,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
                                         unreadable=unreadable, neighbours=nn,
                                         audit=(audit_df, indicators)))
         bar.update()
+        stage(None)
     finally:
         bar.close()
     return paths

@@ -45,6 +45,7 @@ def test_no_cjk_font_warns_once_with_an_install_hint(monkeypatch, caplog):
              if plots.choose_cjk_font([f.name], ["Noto Serif CJK JP"]) is None]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", latin)
     monkeypatch.setattr(plots, "_fc_families", lambda: ["Noto Serif CJK JP"])
+    monkeypatch.setattr(plots, "_add_fontconfig_cjk", lambda fm: False)  # no font on disk either
     plots.cjk_font.cache_clear()
     try:
         with caplog.at_level(logging.WARNING, logger="rolnlp"):
@@ -185,3 +186,23 @@ def test_summary_of_an_analysis(tmp_path):
     for key in ("paragraphs", "topic_info", "similarity"):
         rel = paths[key].split("/")[-1]
         assert f'<a href="{rel}">' in page
+
+
+def test_fonts_installed_after_matplotlib_cached_its_list_are_registered(monkeypatch, tmp_path):
+    import subprocess
+    import types
+
+    from rolnlp.analysis import plots
+
+    sans, serif = tmp_path / "NotoSansCJK.ttc", tmp_path / "NotoSerifCJK.ttc"
+    sans.write_bytes(b"x")
+    serif.write_bytes(b"x")
+    listing = (f"{sans}: Noto Sans CJK JP,Noto Sans CJK SC\n"
+               f"{serif}: Noto Serif CJK SC\n/missing.ttc: Noto Sans CJK TC\n")
+    monkeypatch.setattr(plots.shutil, "which", lambda name: "/usr/bin/fc-list")
+    monkeypatch.setattr(plots.subprocess, "run", lambda *a, **k: subprocess.CompletedProcess(
+        a, 0, stdout=listing, stderr=""))
+    added = []
+    fm = types.SimpleNamespace(fontManager=types.SimpleNamespace(addfont=added.append))
+    assert plots._add_fontconfig_cjk(fm) is True
+    assert added == [str(sans)]  # serif faces and files that do not exist are left out

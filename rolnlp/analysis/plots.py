@@ -98,6 +98,31 @@ def _fc_families():
     return [fam.strip() for line in res.stdout.splitlines() for fam in line.split(",")]
 
 
+def _add_fontconfig_cjk(font_manager) -> bool:
+    """Register with matplotlib the sans-serif CJK font files fontconfig knows.
+
+    matplotlib caches its font list; a font installed later is invisible to it
+    until the cache is rebuilt.  Returns whether any file was added.
+    """
+    if not shutil.which("fc-list"):
+        return False
+    try:
+        res = subprocess.run(["fc-list", ":lang=zh", "file", "family"], capture_output=True,
+                             text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    added = False
+    for line in res.stdout.splitlines():
+        path, _, families = line.partition(":")
+        if any(_is_sans(f.strip()) for f in families.split(",")) and os.path.isfile(path):
+            try:
+                font_manager.fontManager.addfont(path)
+                added = True
+            except (OSError, RuntimeError, ValueError):
+                continue
+    return added
+
+
 @functools.lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Name of the installed sans-serif font family figures use for Chinese, or ``None``.
@@ -119,6 +144,10 @@ def cjk_font() -> str | None:
 
     known = [f.name for f in font_manager.fontManager.ttflist]
     font = choose_cjk_font(known, _fc_families())
+    if font is None and _add_fontconfig_cjk(font_manager):
+        # a font installed after matplotlib built its font cache
+        known = [f.name for f in font_manager.fontManager.ttflist]
+        font = choose_cjk_font(known, _fc_families())
     if font is None:
         logger.warning("no CJK font found: figure labels use codes and ids; %s", INSTALL_HINT)
     return font

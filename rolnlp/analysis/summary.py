@@ -410,7 +410,15 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
     if audit is not None and audit[0] is not None:
         from ..audit.html import audit_blocks
 
-        blocks += audit_blocks(*audit)
+        for block in audit_blocks(*audit):
+            if block[0] == "table" and "report_id" in block[1].columns:
+                # reports by name as everywhere else; the parts grid shows the order
+                tbl = block[1].drop(columns=[c for c in ("parts_order", "region", "year")
+                                             if c in block[1].columns and c != "report_id"
+                                             and "code" not in block[1].columns])
+                block = ("table", tbl, block[2],
+                         {"names": rid, "headers": {"report_id": "report"}})
+            blocks.append(block)
 
     files = []
     for key, p in sorted(paths.items(), key=lambda kv: os.path.relpath(kv[1], out_dir)):

@@ -215,7 +215,7 @@ class Corpus:
 
         return audit_corpus(self, progress=progress, indicators=indicators)
 
-    def classify(self, model=None, n_jobs=1, progress=False, **kwargs):
+    def classify(self, model=None, n_jobs=1, progress=True, **kwargs):
         """Classify every paragraph of every report.
 
         Defers to :func:`rolnlp.classify_report` for each report and
@@ -227,7 +227,7 @@ class Corpus:
             As for :func:`rolnlp.classify`; ``None`` uses the shipped model.
         n_jobs : int, default 1
             Worker processes (joblib); results are identical to ``n_jobs=1``.
-        progress : bool, default False
+        progress : bool, default True
             Show a tqdm progress bar over the reports.
         **kwargs
             Passed to ``classify_report`` (``level``, ``threshold``).

@@ -77,7 +77,7 @@ def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
 
 
 def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None, n_jobs=1,
-                    progress=False):
+                    progress=True):
     """The ``k`` most similar reports of every report (TF-IDF cosine), never an n × n matrix.
 
     Parameters
@@ -92,7 +92,7 @@ def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None
     tokenizer : rolnlp.text.Tokenizer, optional
     n_jobs : int, default 1
         Processes for tokenizing.
-    progress : bool, default False
+    progress : bool, default True
         Show a progress bar over row blocks.
 
     Returns

@@ -140,7 +140,7 @@ class TopicModel:
         and are not fitted; ``()`` fits every unit.
     tokenizer : object with ``tokenize(text)``, optional
         Defaults to the rule-of-law tokenizer.
-    progress : bool, default False
+    progress : bool, default True
         Show tqdm progress bars.
 
     Example
@@ -154,7 +154,7 @@ class TopicModel:
                  min_topics=MIN_TOPICS, topic_range=None, coherence="c_npmi", no_below=None,
                  no_above=None, keep_n=20000, phrases=True, phrase_min_count=None,
                  phrase_threshold=0.5, iterations=None, n_jobs=1, min_tokens=2,
-                 stop_terms=None, skip_units=SKIP_UNITS, tokenizer=None, progress=False):
+                 stop_terms=None, skip_units=SKIP_UNITS, tokenizer=None, progress=True):
         self.n_topics = n_topics
         self.method = method
         self.random_state = random_state

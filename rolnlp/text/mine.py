@@ -62,7 +62,7 @@ def mine_terms(
     min_entropy: float = 0.5,
     t2s: bool = True,
     seeds: Iterable[str] | None = None,
-    progress: bool = False,
+    progress: bool = True,
 ):
     """Mine term candidates from ``texts`` with frequency, cohesion and boundary entropy.
 

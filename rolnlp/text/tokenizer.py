@@ -315,7 +315,7 @@ class Tokenizer:
 
     __call__ = tokenize
 
-    def tokenize_many(self, texts: Iterable[str], *, n_jobs: int = 1, progress: bool = False,
+    def tokenize_many(self, texts: Iterable[str], *, n_jobs: int = 1, progress: bool = True,
                       chunk_size: int = 200) -> list[list[str]]:
         """Tokenize many texts.
 
@@ -325,7 +325,7 @@ class Tokenizer:
         n_jobs : int, default 1
             Worker processes (joblib); each loads the dictionary once
             (~0.6 s), so this pays off only for large corpora. ``-1``: all cores.
-        progress : bool, default False
+        progress : bool, default True
             Show a tqdm progress bar.
         chunk_size : int, default 200
             Texts per job sent to a worker when ``n_jobs != 1``.

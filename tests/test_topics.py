@@ -119,6 +119,15 @@ def test_automatic_k_uses_coherence_and_stability(docs):
     assert tm.visualize_diagnostics().axes
 
 
+def test_automatic_k_is_the_same_for_every_random_state(docs):
+    # K describes the corpus: the sweep's seeds are fixed, random_state seeds the final fit
+    fits = [TopicModel("auto", topic_range=(2, 5), random_state=rs, **KW).fit(docs)
+            for rs in (0, 7, 123)]
+    assert len({tm.n_topics_ for tm in fits}) == 1
+    for tm in fits[1:]:
+        pd.testing.assert_frame_equal(tm.diagnostics_, fits[0].diagnostics_)
+
+
 def test_automatic_k_has_a_floor(docs):
     tm = TopicModel("auto", random_state=0, min_topics=5, **KW).fit(docs)
     assert tm.diagnostics_["n_topics"].min() == 5 and tm.n_topics_ >= 5

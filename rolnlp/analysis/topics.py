@@ -92,6 +92,9 @@ def seed_centroids(V, terms, seeds, k, random_state):
     return np.asarray(starts[:k])
 
 
+# seeds of the automatic choice of K (fixed: K describes the corpus, not one fit)
+SWEEP_SEEDS = (0, 1, 2)
+
 class TopicModel:
     """Topics over report paragraphs with a BERTopic-like interface.
 
@@ -857,8 +860,11 @@ class TopicModel:
     def _choose_k(self, X, terms):
         """Fit every candidate K with three seeds; keep the most coherent stable K.
 
-        Stability is the mean matched top-10 Jaccard over the three pairs of
-        fits.  Among the K whose stability is at least 0.7 (or within 0.05 of
+        The three seeds are fixed (0, 1, 2) whatever ``random_state``: the
+        number of topics is a property of the corpus, so models fitted with
+        different seeds get the same K and stay comparable; ``random_state``
+        then seeds the model fitted at that K.  Stability is the mean matched
+        top-10 Jaccard over the three pairs of fits.  Among the K whose stability is at least 0.7 (or within 0.05 of
         the best, when none reaches 0.7), the smallest K whose coherence is
         within 0.01 of the best is chosen: coherence differences below that
         change from seed to seed.
@@ -868,7 +874,7 @@ class TopicModel:
         from tqdm.auto import tqdm
 
         candidates = self._k_candidates(X.shape[0])
-        seeds = tuple(self.random_state + i for i in range(3))
+        seeds = SWEEP_SEEDS
         spaces = ({s: engines.svd_space(X, s) for s in seeds} if self.method == "ctfidf"
                   else {s: None for s in seeds})
         fits = {}
@@ -899,7 +905,10 @@ class TopicModel:
         self.diagnostics_ = diag
         logger.info("automatic K: %d (%s)", best, diag.to_dict("records"))
         self._set_seed_topics(best)
-        return fits[best][0]
+        if self.random_state in seeds:
+            return fits[best][seeds.index(self.random_state)]
+        space = engines.svd_space(X, self.random_state) if self.method == "ctfidf" else None
+        return self._fit_k(X, terms, best, self.random_state, space)
 
     @staticmethod
     def _top_ids(fitted, n):

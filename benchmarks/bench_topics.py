@@ -62,7 +62,7 @@ def prepare(texts):
     """Term lists, gensim Dictionary and count matrix, as TopicModel builds them."""
     from rolnlp.analysis.topics import TopicModel
 
-    tm = TopicModel()
+    tm = TopicModel(progress=False)
     terms = tm._terms_for_fit(texts)
     dictionary = tm._build_dictionary(terms)
     from rolnlp.analysis.topic_engines import counts_matrix
@@ -203,7 +203,7 @@ def main(argv=None):
     terms_u = [t for t, u in zip(terms, used) if u]
     class Default:  # TopicModel as shipped: its own K, tokenizing included in the time
         def __init__(self, X, k, seed):
-            tm = TopicModel(random_state=seed).fit(texts)
+            tm = TopicModel(random_state=seed, progress=False).fit(texts)
             self.topic_word, self.doc_topic = tm.topic_word_, tm.doc_topic_[used]
             self.k = tm.n_topics_
             print(f"  default: K={tm.n_topics_}", flush=True)
@@ -237,7 +237,7 @@ def main(argv=None):
         for k in (args.k, "auto"):
             rolnlp.clear_caches()  # tokenizing starts cold, dictionary load included
             t0 = time.perf_counter()
-            tm = TopicModel(n_topics=k, random_state=0).fit(big)
+            tm = TopicModel(n_topics=k, random_state=0, progress=False).fit(big)
             dt = time.perf_counter() - t0
             print(f"TopicModel(n_topics={k!r}).fit on 5,000 paragraphs: {dt:.1f} s "
                   f"(K={tm.n_topics_})")

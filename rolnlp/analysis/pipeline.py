@@ -285,7 +285,9 @@ def _stream(items, *, model, classify, n_jobs, progress):
                                  classify=classify, audit=True, n_jobs=n_jobs,
                                  progress=progress):
         if len(batch.table):
-            frames.append(batch.table)
+            # per-class probabilities and evidence terms are not used downstream
+            frames.append(batch.table.drop(columns=[c for c in batch.table.columns
+                                                    if c.startswith("p_") or c == "evidence"]))
         tokens.extend(batch.tokens)
         texts.update(batch.texts)
         errors.extend(batch.errors)

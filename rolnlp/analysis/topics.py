@@ -875,12 +875,18 @@ class TopicModel:
 
         candidates = self._k_candidates(X.shape[0])
         seeds = SWEEP_SEEDS
-        spaces = ({s: engines.svd_space(X, s) for s in seeds} if self.method == "ctfidf"
-                  else {s: None for s in seeds})
-        fits = {}
-        for k in tqdm(candidates, desc="choosing K", disable=not self.progress, leave=False):
-            fits[k] = [self._fit_k(X, terms, k, s, spaces[s]) for s in seeds]
-        tops = {k: [self._top_ids(f, 10) for f in fs] for k, fs in fits.items()}
+        # one seed's space and one fit at a time, keeping only top terms: memory
+        # stays that of a single fit however many candidates are tried
+        tops = {k: [] for k in candidates}
+        bar = tqdm(total=len(seeds) * len(candidates), desc="choosing K",
+                   disable=not self.progress, leave=False)
+        for s in seeds:
+            space = engines.svd_space(X, s) if self.method == "ctfidf" else None
+            for k in candidates:
+                tops[k].append(self._top_ids(self._fit_k(X, terms, k, s, space), 10))
+                bar.update()
+            del space
+        bar.close()
         # one coherence model for all candidates: the co-occurrence counts are shared
         all_topics = [[self.dictionary_[i] for i in t] for k in candidates for t in tops[k][0]]
         cm = CoherenceModel(topics=all_topics, texts=terms, dictionary=self.dictionary_,
@@ -905,8 +911,6 @@ class TopicModel:
         self.diagnostics_ = diag
         logger.info("automatic K: %d (%s)", best, diag.to_dict("records"))
         self._set_seed_topics(best)
-        if self.random_state in seeds:
-            return fits[best][seeds.index(self.random_state)]
         space = engines.svd_space(X, self.random_state) if self.method == "ctfidf" else None
         return self._fit_k(X, terms, best, self.random_state, space)
 

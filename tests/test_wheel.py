@@ -85,11 +85,11 @@ def installed(tmp_path_factory):
     # that directory's .pth files (so an editable rolnlp there stays invisible)
     fresh_site = _run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                       cwd=base, env=env).stdout.strip()
-    # (every site-packages directory this interpreter sees, but never the clone)
+    # (every site-packages directory this interpreter sees, even one inside the
+    # clone, as .ci/run's .venv is: only its .pth files could bring the clone in)
     outer = [p for p in dict.fromkeys([*site.getsitepackages(), *sys.path])
              if p and os.path.isdir(p)
-             and os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages")
-             and not pathlib.Path(p).resolve().is_relative_to(ROOT)]
+             and os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages")]
     pathlib.Path(fresh_site, "zz_test_dependencies.pth").write_text(
         "".join(p + "\n" for p in outer), "utf-8")
     work = base / "elsewhere"

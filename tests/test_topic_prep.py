@@ -97,11 +97,12 @@ def test_second_tier_keeps_every_area_key_terms(key_terms):
     lost = {cat: sorted(set(terms) & second) for cat, terms in key_terms.items()}
     assert not any(lost.values()), lost
     # and the tier is not empty words: each of its terms occurs in the labelled data
-    assert {"问题", "部门", "事项", "要求", "任务", "发展"} <= second
+    assert {"问题", "部门", "要求", "任务", "发展"} <= second
 
 
 def test_dropped_candidates_are_key_terms(key_terms):
-    # why 群众, 服务 and 部署 are not in the list: areas would lose them
+    # why 群众, 服务 and 事项 are not in the list: areas would lose them (部署, a
+    # leadership key term on the 0.1 labels, stays out of the list as well)
     flat = {w for terms in key_terms.values() for w in terms}
-    assert {"群众", "服务", "部署"} <= flat
-    assert not {"群众", "服务", "部署"} & tp.GENERIC_TERMS
+    assert {"群众", "服务", "事项"} <= flat
+    assert not {"群众", "服务", "部署", "事项"} & tp.GENERIC_TERMS

@@ -28,12 +28,12 @@ _FIRST_TIER = (
     "我区 我市 我县 全区 全市 全县 今年 年度 方面 情况 主要 重点 重要 工作机制 机制 制度 "
     "同比 以上 以及 通过 围绕 按照 根据 依法 法治 政府 法治政府 法治建设 法治政府建设")
 # The second tier: still near the top of most topics once the first tier is gone.
-# 群众, 服务 and 部署 are left out on purpose: on the labelled paragraphs they are
-# among the ten most distinctive terms of an area (legal publicity; business
-# environment and legal services; leadership).  tests/test_topic_prep.py checks
+# 群众, 服务, 部署 and 事项 are left out on purpose: on the labelled paragraphs they
+# are among the ten most distinctive terms of an area (legal publicity; business
+# environment and legal services; leadership; business environment).  tests/test_topic_prep.py checks
 # that no area's ten most distinctive terms are in this list.
 _SECOND_TIER = (
-    "问题 部门 事项 要求 任务 发展 全省 我省 全州 我州 省级 市级 县级 单位 各级 有关部门 "
+    "问题 部门 要求 任务 发展 全省 我省 全州 我州 省级 市级 县级 单位 各级 有关部门 "
     "工作人员 水平 能力 严格 规范 保障 方式 成效 取得 形成 提高 加大 深化 优化 创新 注重 "
     "人次 万元 亿元")
 GENERIC_TERMS = frozenset(_FIRST_TIER.split()) | frozenset(_SECOND_TIER.split())

@@ -6,6 +6,10 @@ cues are the codebook's own descriptive phrases, used by the keyword baseline
 and as default topic seeds.  This module imports nothing from rolnlp so every
 layer can use it.
 
+v1.2 adds boundary rules 16–18 (platform statistics are coded by the work they
+count, news titles standing alone are ``other``, table rows take the area
+their figures count); the codes, names and cues are those of v1.1.
+
 Example
 -------
 >>> from rolnlp.codebook import CATEGORY_CODES, category_name
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CODEBOOK_VERSION = "1.1"
+CODEBOOK_VERSION = "1.2"
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,10 @@ def _labels_for(df, labels, model, n_jobs):
     texts = df["text"].tolist()
     if labels is None:
         from ..classification import classify
+        from ..classification.api import unit_contexts
 
-        preds = classify(texts, model=model, n_jobs=n_jobs)
+        # each unit's section and kind, as classify_report uses them
+        preds = classify(texts, model=model, n_jobs=n_jobs, context=unit_contexts(df))
         return ([p.label for p in preds], [";".join(p.labels) for p in preds],
                 [round(float(p.confidence), 4) for p in preds])
     if callable(labels):

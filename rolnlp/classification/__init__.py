@@ -25,6 +25,7 @@ _LAZY = {
     "ParagraphClassifier": "estimator",
     "KeywordClassifier": "keywords",
     "PortableModel": "portable",
+    "ContextStage": "context",
 }
 
 __all__ = list(_LAZY)

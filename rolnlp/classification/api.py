@@ -185,7 +185,7 @@ def resolve_model(model=None):
                     f"not {type(model).__name__}")
 
 
-def _predict_batch(m, texts, threshold, top_n):
+def _predict_batch(m, texts, threshold, top_n, contexts=None):
     if isinstance(m, (str, Path)):  # in a worker: the model is loaded once per process
         m = _cached(m)
     classes = [str(c) for c in m.classes_]
@@ -194,6 +194,14 @@ def _predict_batch(m, texts, threshold, top_n):
         proba, evidence = m.explain(texts, top_n=top_n)
     else:
         proba, evidence = np.asarray(m.predict_proba(texts), dtype=np.float64), [()] * len(texts)
+    stage = getattr(m, "context_stage", None)
+    if stage is not None and contexts is not None:
+        # rows whose caller gave a context are re-scored by the context stage
+        rows = [i for i, c in enumerate(contexts) if c is not None]
+        if rows:
+            proba = np.array(proba, dtype=np.float64)
+            proba[rows] = stage.predict_proba(proba[rows], [contexts[i] for i in rows],
+                                              [texts[i] for i in rows])
     if EMPTY_LABEL in classes and any(empty):
         proba = np.array(proba, dtype=np.float64)
         proba[empty] = [1.0 if c == EMPTY_LABEL else 0.0 for c in classes]
@@ -208,7 +216,8 @@ def _predict_batch(m, texts, threshold, top_n):
     return out
 
 
-def classify(text, *, model=None, threshold=None, top_n=5, n_jobs=1, batch_size=256):
+def classify(text, *, context=None, model=None, threshold=None, top_n=5, n_jobs=1,
+             batch_size=256):
     """Classify one paragraph, or any iterable of paragraphs, into codebook categories.
 
     Parameters
@@ -216,6 +225,14 @@ def classify(text, *, model=None, threshold=None, top_n=5, n_jobs=1, batch_size=
     text : str or iterable of str
         Raw paragraph text(s) — a list, tuple, pandas Series, numpy array or
         generator; cleaning and simplification happen here.
+    context : dict or list of (dict or None), optional
+        Where the text stands in its report, for callers who know it:
+        ``{"section": "preamble", "kind": "paragraph"}`` (keys ``section`` —
+        a :data:`rolnlp.SECTION_CODES` code — and ``kind`` — ``paragraph``,
+        ``heading``, ``title``…; either may be left out).  One dict applies
+        to every text; a list gives one per text.  Used only when the model
+        carries a context stage (``model.context_stage``; see the model
+        card), else ignored; without it classification is text-only.
     model : None, path, loaded model or fitted ParagraphClassifier
         ``None`` uses the shipped model (``$ROLNLP_MODEL`` overrides it).
     threshold : float, optional
@@ -251,8 +268,13 @@ def classify(text, *, model=None, threshold=None, top_n=5, n_jobs=1, batch_size=
     >>> [p.label for p in rolnlp.classify(["开展宪法宣传周活动", "现将有关情况报告如下"])]  # doctest: +SKIP
     ['legal_publicity', 'other']
     """
+    from .context import check_context
+
     single = isinstance(text, str)
     texts = [text] if single else as_texts(text, "classify() input")
+    contexts = check_context(context, len(texts))
+    if all(c is None for c in contexts):
+        contexts = None
     if not isinstance(top_n, int) or top_n < 0:
         raise ValueError(f"top_n must be a non-negative int, got {top_n!r}")
     if model is None or isinstance(model, (str, os.PathLike)):
@@ -271,10 +293,11 @@ def classify(text, *, model=None, threshold=None, top_n=5, n_jobs=1, batch_size=
         # process (and kept there); an in-memory one is pickled once per part
         size = max(batch_size, -(-len(texts) // (n_workers * (4 if path else 1))))
         parts = Parallel(n_jobs=n_workers)(
-            delayed(_predict_many)(path or m, texts[i:i + size], threshold, top_n, batch_size)
+            delayed(_predict_many)(path or m, texts[i:i + size], threshold, top_n, batch_size,
+                                   None if contexts is None else contexts[i:i + size])
             for i in range(0, len(texts), size))
     else:
-        parts = [_predict_many(m, texts, threshold, top_n, batch_size)]
+        parts = [_predict_many(m, texts, threshold, top_n, batch_size, contexts)]
     preds = [p for part in parts for p in part]
     return preds[0] if single else preds
 
@@ -286,10 +309,11 @@ def _n_workers(n_jobs, n_texts, batch_size):
     return max(1, min(effective_n_jobs(n_jobs), -(-n_texts // batch_size)))
 
 
-def _predict_many(m, texts, threshold, top_n, batch_size):
+def _predict_many(m, texts, threshold, top_n, batch_size, contexts=None):
     out = []
     for i in range(0, len(texts), batch_size):
-        out.extend(_predict_batch(m, texts[i:i + batch_size], threshold, top_n))
+        out.extend(_predict_batch(m, texts[i:i + batch_size], threshold, top_n,
+                                  None if contexts is None else contexts[i:i + batch_size]))
     return out
 
 
@@ -311,6 +335,8 @@ def classify_report(report, *, model=None, level="paragraph", threshold=None, to
     Returns
     -------
     pandas.DataFrame
+        Each unit is classified with its context (section and kind) when the
+        model carries a context stage, else by its text alone.
         The report's table (``report.to_dataframe()`` columns, untouched)
         plus ``label``, ``labels`` (secondary labels included),
         ``confidence``, ``evidence`` and ``p_<code>`` per class.  The report
@@ -331,8 +357,34 @@ def classify_report(report, *, model=None, level="paragraph", threshold=None, to
     if level == "item":
         df = _item_table(df, report.units("item"))
     preds = classify([str(t) for t in df["text"]] if len(df) else [], model=model,
-                     threshold=threshold, top_n=top_n)
+                     threshold=threshold, top_n=top_n, context=unit_contexts(df))
     return prediction_columns(df, preds)
+
+
+def unit_contexts(df):
+    """The ``context=`` of :func:`classify` for every row of a paragraph table.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        With ``section`` and ``kind`` columns (``Report.to_dataframe()``).
+
+    Returns
+    -------
+    list of dict
+
+    Example
+    -------
+    >>> unit_contexts(report.to_dataframe())[0]  # doctest: +SKIP
+    {'section': 'other', 'kind': 'title'}
+    """
+    from ..codebook import SECTION_CODES
+
+    n = len(df)
+    secs = df["section"].tolist() if "section" in df.columns else [None] * n
+    kinds = df["kind"].tolist() if "kind" in df.columns else [None] * n
+    return [{"section": s if isinstance(s, str) and s in SECTION_CODES else None,
+             "kind": k if isinstance(k, str) else None} for s, k in zip(secs, kinds)]
 
 
 def prediction_columns(df, preds):

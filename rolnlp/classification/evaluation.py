@@ -270,3 +270,198 @@ def evaluate(data, *, model=None):
     out["unknown_labels"] = unknown
     out["n_seen_in_training"] = seen
     return out
+
+
+# --------------------------------------------------------------- grouping, intervals, calibration
+_PLACE = None
+
+
+def place_key(region):
+    """The most specific place name in a region string (None when blank).
+
+    ``"浙江省湖州市德清县"`` → ``"德清县"``; ``"湖北省黄石市司法局"`` → ``"黄石市"``
+    (a department belongs to its place); a string naming no recognisable
+    place is returned stripped.
+
+    Example
+    -------
+    >>> place_key("内蒙古自治区锡林郭勒盟阿巴嘎旗"), place_key("上海市浦东新区")
+    ('阿巴嘎旗', '浦东新区')
+    """
+    import re
+
+    global _PLACE
+    if not isinstance(region, str) or not region.strip():
+        return None
+    if _PLACE is None:
+        # a bare 州 is left out: it would split 湖州市 into 湖州 + 市
+        _PLACE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|自治旗|街道|地区|省|市|盟|县|区|旗|镇|乡)")
+    names = _PLACE.findall(region.strip())
+    return names[-1] if names else region.strip()
+
+
+def region_groups(regions, report_groups):
+    """CV groups by place: the most specific place name, else the report.
+
+    Parameters
+    ----------
+    regions : sequence of (str or None)
+    report_groups : sequence of str
+        Used where a unit has no region.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Example
+    -------
+    >>> region_groups(["浙江省湖州市", None], ["a", "b"]).tolist()
+    ['place:湖州市', 'report:b']
+    """
+    out = []
+    for r, g in zip(regions, report_groups):
+        k = place_key(r)
+        out.append(f"place:{k}" if k else f"report:{g}")
+    return np.asarray(out, dtype=object)
+
+
+def top_k_accuracy(y, classes, proba, k=2):
+    """Share of units whose true class is among the ``k`` most probable.
+
+    Example
+    -------
+    >>> top_k_accuracy(["b"], np.array(["a", "b", "c"]), np.array([[0.5, 0.3, 0.2]]))
+    1.0
+    """
+    idx = {c: i for i, c in enumerate(np.asarray(classes).tolist())}
+    top = np.argsort(-np.asarray(proba), axis=1, kind="stable")[:, :k]
+    hit = [idx.get(str(t), -1) in row for t, row in zip(y, top.tolist())]
+    return float(np.mean(hit)) if hit else 0.0
+
+
+def expected_calibration_error(y, classes, proba, n_bins=15):
+    """Expected calibration error of the top-class probability (equal-width bins).
+
+    Example
+    -------
+    >>> expected_calibration_error(["a", "b"], np.array(["a", "b"]), np.array([[1.0, 0], [1.0, 0]]))
+    0.5
+    """
+    proba = np.asarray(proba)
+    conf = proba.max(axis=1)
+    correct = np.asarray(classes)[proba.argmax(axis=1)] == np.asarray(y, dtype=object)
+    bins = np.minimum((conf * n_bins).astype(int), n_bins - 1)
+    ece = 0.0
+    for b in range(n_bins):
+        m = bins == b
+        if m.any():
+            ece += m.mean() * abs(correct[m].mean() - conf[m].mean())
+    return float(ece)
+
+
+def _macro_f1_acc(cm):
+    """Macro-F1 (classes with support) and accuracy of confusion matrices (..., k, k)."""
+    tp = np.diagonal(cm, axis1=-2, axis2=-1)
+    support = cm.sum(axis=-1)
+    predicted = cm.sum(axis=-2)
+    denom = support + predicted
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1e-12), 0.0)
+    present = support > 0
+    macro = (f1 * present).sum(axis=-1) / np.maximum(present.sum(axis=-1), 1)
+    acc = tp.sum(axis=-1) / np.maximum(cm.sum(axis=(-2, -1)), 1e-12)
+    return macro, acc
+
+
+def bootstrap_ci(y, preds, groups, *, n_boot=1000, random_state=0, level=0.95):
+    """Bootstrap intervals for macro-F1 and accuracy, resampling whole groups.
+
+    Parameters
+    ----------
+    y : sequence of str
+    preds : dict of name → sequence of str
+        Several prediction columns are resampled on the same draws, so the
+        interval of their difference (``diff`` entries, each name against the
+        first) is paired.
+    groups : sequence
+        Reports or places: a draw takes whole groups with replacement.
+    n_boot : int
+    random_state : int
+    level : float
+
+    Returns
+    -------
+    dict
+        name → {"macro_f1": [lo, hi], "accuracy": [lo, hi]}, plus
+        ``"diff"`` → name → the same for (name − first name).
+
+    Example
+    -------
+    >>> ci = bootstrap_ci(["a", "b"] * 20, {"m": ["a", "b"] * 20}, list(range(40)), n_boot=50)
+    >>> ci["m"]["accuracy"]
+    [1.0, 1.0]
+    """
+    y = np.asarray([str(v) for v in y], dtype=object)
+    labels = sorted(set(y.tolist()) | {str(v) for p in preds.values() for v in p})
+    li = {c: i for i, c in enumerate(labels)}
+    k = len(labels)
+    _, g = np.unique(np.asarray(groups, dtype=str), return_inverse=True)
+    n_groups = g.max() + 1
+    yi = np.array([li[v] for v in y])
+    # per-group confusion counts, so a draw is a weighted sum of group matrices
+    per_group = {}
+    for name, p in preds.items():
+        pi = np.array([li[str(v)] for v in p])
+        counts = np.zeros((n_groups, k * k))
+        np.add.at(counts, (g, yi * k + pi), 1)
+        per_group[name] = counts
+    rng = np.random.default_rng(random_state)
+    draws = np.stack([np.bincount(rng.integers(0, n_groups, n_groups), minlength=n_groups)
+                      for _ in range(n_boot)]).astype(float)
+    lo_q, hi_q = (1 - level) / 2, 1 - (1 - level) / 2
+    out, stats = {}, {}
+    for name, counts in per_group.items():
+        cm = (draws @ counts).reshape(n_boot, k, k)
+        stats[name] = _macro_f1_acc(cm)
+        out[name] = {m: [float(np.quantile(v, lo_q)), float(np.quantile(v, hi_q))]
+                     for m, v in zip(("macro_f1", "accuracy"), stats[name])}
+    names = list(preds)
+    out["diff"] = {}
+    for name in names[1:]:
+        out["diff"][name] = {
+            m: [float(np.quantile(a - b, lo_q)), float(np.quantile(a - b, hi_q))]
+            for m, a, b in zip(("macro_f1", "accuracy"), stats[name], stats[names[0]])}
+    return out
+
+
+def grouped_cv_proba(make_estimator, texts, y, folds, *, train_subset=None):
+    """Out-of-fold probabilities on given folds (optionally on part of each training fold).
+
+    Parameters
+    ----------
+    make_estimator : callable
+    texts, y : sequences
+    folds : list of (train_idx, test_idx)
+    train_subset : callable, optional
+        ``train_subset(train_idx, fold_no)`` returns the training indices to use.
+
+    Returns
+    -------
+    classes, proba
+
+    Example
+    -------
+    >>> classes, proba = grouped_cv_proba(make, texts, y, folds)  # doctest: +SKIP
+    """
+    texts = list(texts)
+    y = np.asarray(y, dtype=object).astype(str)
+    classes = np.unique(y)
+    proba = np.zeros((len(y), len(classes)))
+    for f, (tr, te) in enumerate(folds):
+        if train_subset is not None:
+            tr = train_subset(tr, f)
+        est = make_estimator().fit([texts[i] for i in tr], list(y[tr]))
+        p = est.predict_proba([texts[i] for i in te])
+        cols = np.searchsorted(classes, est.classes_)
+        known = np.isin(est.classes_, classes)
+        proba[np.ix_(te, cols[known])] = p[:, known]
+    return classes, proba

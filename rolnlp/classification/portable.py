@@ -205,6 +205,9 @@ class PortableModel:
         # layout cues are not terms: they never appear as evidence
         self._n_terms = sum(len(b["vocab"]) for b in self.blocks if b["kind"] != SHAPE)
         self._names = None
+        # the optional second stage over these scores and the unit's context
+        # (rolnlp.classification.context), loaded from the model's context/ folder
+        self.context_stage = None
 
     def __repr__(self):
         kinds = "+".join(b["kind"] for b in self.blocks)
@@ -441,7 +444,8 @@ class PortableModel:
         """Save to directory ``path`` (created if needed) without pickle, atomically.
 
         The model is written as a :mod:`rolnlp.persistence` bundle of kind
-        ``"rolnlp-linear-text"``.
+        ``"rolnlp-linear-text"``; an attached :attr:`context_stage` goes to its
+        ``context/`` folder (a stale one there is removed).
 
         Parameters
         ----------
@@ -478,7 +482,11 @@ class PortableModel:
                              "n_features": int(len(b["vocab"]))} for b in self.blocks],
             "metadata": self.metadata,
         }
-        return save_bundle(path, kind=FORMAT, manifest=manifest, arrays=arrays)
+        out = save_bundle(path, kind=FORMAT, manifest=manifest, arrays=arrays)
+        from .context import save_stage_for
+        # the context/ folder always matches this text model: written or removed
+        save_stage_for(out, self.context_stage)
+        return out
 
 
 def _fail(path, why):
@@ -523,6 +531,8 @@ def load_model(path, *, limits: Limits | None = None) -> PortableModel:
     doc, arrays = load_bundle(path, kind=FORMAT, limits=limits, validate=validate)
     model = _build(path, doc, arrays)
     _check_compat(path, doc)
+    from .context import load_stage_for
+    model.context_stage = load_stage_for(path, model.classes_.tolist(), limits=limits)
     return model
 
 

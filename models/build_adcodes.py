@@ -1,6 +1,7 @@
 """Build adcodes.tsv from the cpca package's table (MIT licence, (c) 2018 QinYuan Du).
 
-Run: ``python rolnlp/reading/data/build_adcodes.py`` with cpca installed.  Keeps
+Run: ``python models/build_adcodes.py`` with cpca installed; it writes
+``rolnlp/reading/data/adcodes.tsv``.  Keeps
 the six-digit GB/T 2260 code and name of every province, city and county-level
 division (cpca's table dates from about 2016), and adds the renamings and new
 divisions listed in CHANGES below with the year they took effect.
@@ -49,11 +50,12 @@ def main():
         rows[new] = [new, new_name, str(year), ""]
     for old, old_name, year in MERGED:
         rows[old] = [old, old_name, "", str(year)]
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "adcodes.tsv")
+    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "rolnlp",
+                       "reading", "data", "adcodes.tsv")
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("# GB/T 2260 administrative divisions: code, name, valid from year, valid until year\n")
         f.write("# derived from the cpca package's adcodes.csv (MIT licence, (c) 2018 QinYuan Du,\n")
-        f.write("# https://github.com/DQinYuan/chinese_province_city_area_mapper) by build_adcodes.py\n")
+        f.write("# https://github.com/DQinYuan/chinese_province_city_area_mapper) by models/build_adcodes.py\n")
         for code in sorted(rows):
             f.write("\t".join(rows[code]) + "\n")
 

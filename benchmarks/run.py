@@ -2,8 +2,8 @@
 
 Usage::
 
-    python benchmarks/run.py            # all benchmarks, analyze at 5 and 50 reports
-    python benchmarks/run.py --full     # analyze also at 500 reports (several minutes)
+    python benchmarks/run.py            # all benchmarks, analyze at 50 and 100 reports
+    python benchmarks/run.py --full     # analyze also at 1,000 reports (a few minutes)
     python benchmarks/run.py --quick    # fewer repetitions, smaller inputs
     python benchmarks/run.py --only pipeline reading
 
@@ -37,8 +37,8 @@ def commands(args):
         "tokenizer": [py, str(HERE / "bench_tokenizer.py")] + (["--big-mb", "1"] if quick else []),
         "reading": [py, str(HERE / "bench_reading.py")] + (["--big-mb", "2"] if quick else []),
         "classifier": [py, str(HERE / "bench_classifier.py")] + (["--n", "500"] if quick else []),
-        "analyze": [py, str(HERE / "bench_analyze.py"), "--sizes", "5"]
-        + ([] if quick else ["50"]) + (["500"] if args.full else []),
+        "analyze": [py, str(HERE / "bench_analyze.py"), "--sizes", "50"]
+        + ([] if quick else ["100"]) + (["1000"] if args.full else []),
         "audit": [py, str(HERE / "bench_audit.py")] + (["--rounds", "3"] if quick else []),
     }
     return {k: v for k, v in cmds.items() if (HERE / Path(v[1]).name).exists()}

@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    PYTHONPATH=$PWD python benchmarks/bench_documents.py
+    python benchmarks/bench_documents.py
 
 Each seed report is written to PDF (STSong-Light, running header, page
 numbers; with first-line indents and without) by ``tests/doc_helpers.py``,
@@ -16,6 +16,7 @@ import pathlib
 import sys
 import time
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run from anywhere
 from rolnlp import read_report
 from rolnlp.reading import documents
 

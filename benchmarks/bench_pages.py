@@ -2,8 +2,8 @@
 
 Run from the repository root::
 
-    PYTHONPATH=$PWD python benchmarks/bench_pages.py
-    PYTHONPATH=$PWD python benchmarks/bench_pages.py --methods builtin   # read_report only
+    python benchmarks/bench_pages.py
+    python benchmarks/bench_pages.py --methods builtin   # read_report only
 
 Each page of ``tests/data/pages`` wraps a corpus text in site chrome.  A method
 turns the page into text, ``read_report`` reads that text, and its paragraphs
@@ -20,6 +20,8 @@ import json
 import pathlib
 import time
 
+import sys as _sys
+_sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run from anywhere
 from rolnlp import read_report
 from rolnlp.reading.decode import decode_bytes
 

@@ -13,6 +13,8 @@ import argparse
 import pathlib
 import time
 
+import sys as _sys
+_sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1]))  # run from anywhere
 from rolnlp.reading import normalize_text, parse_report, read_report
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]

@@ -388,7 +388,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         by_report: dict = {rid: [] for rid in report_ids}
         for rid, toks in zip(df["report_id"], tokens):
             by_report[rid].extend(toks)
-        nn = nearest_reports(texts, k=neighbours, tokens=by_report)
+        nn = nearest_reports(texts, k=neighbours, tokens=by_report, progress=False)
         put("neighbours", _write_csv(nn, f("neighbours.csv")))
         sim = None
         if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40
@@ -398,7 +398,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         bar.update()
 
         stage("reuse")
-        reuse = find_reuse(texts, threshold=reuse_threshold)
+        reuse = find_reuse(texts, threshold=reuse_threshold, progress=False)
         put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
         put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))
         indicators = None

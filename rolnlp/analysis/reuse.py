@@ -58,7 +58,7 @@ def _report_texts(reports):
 
 
 def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
-               max_postings=5000, progress=False):
+               max_postings=5000, progress=True):
     """Sentences that two reports share, verbatim or nearly so.
 
     Parameters
@@ -77,7 +77,7 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
     max_postings : int, default 5000
         n-grams that begin more sentences than this are skipped as candidate
         keys (such sentences still match through their other n-grams).
-    progress : bool
+    progress : bool, default True
         Show a tqdm progress bar.
 
     Returns

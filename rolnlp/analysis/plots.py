@@ -379,6 +379,7 @@ def plot_topics(info: "pd.DataFrame") -> "Figure":
     Returns
     -------
     matplotlib.figure.Figure
+        One bar per topic, largest at the top.
 
     Example
     -------
@@ -470,11 +471,12 @@ def plot_topics_over_time(over_time: "pd.DataFrame", info: "pd.DataFrame") -> "F
     over_time : pandas.DataFrame
         ``TopicModel.topics_over_time()``.
     info : pandas.DataFrame
-        ``TopicModel.get_topic_info()``.
+        ``TopicModel.get_topic_info()``, for the line labels.
 
     Returns
     -------
     matplotlib.figure.Figure
+        One line per topic over the report years.
 
     Example
     -------

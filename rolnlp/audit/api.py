@@ -37,7 +37,7 @@ def audit(report) -> Audit:
     Raises
     ------
     TypeError
-        For any other input type.
+        If ``report`` is neither a Report nor a str.
 
     Example
     -------

@@ -30,7 +30,8 @@ def iter_figures(text):
 
     Returns
     -------
-    list of tuple
+    list of (int, int)
+        One span per figure, in text order.
 
     Example
     -------

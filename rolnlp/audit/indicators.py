@@ -468,7 +468,7 @@ def extract_indicators(source, *, progress=True):
     Raises
     ------
     TypeError
-        For any other input type.
+        If ``source`` is not a text, a Report or a Corpus (or list of reports).
 
     Example
     -------

@@ -257,11 +257,13 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : iterable of str
-            Paragraph texts.
+            Paragraph texts; each is normalised as the training texts were.
 
         Returns
         -------
         numpy.ndarray, shape (n_samples, n_classes)
+            One linear score per class, in the order of ``classes_`` (larger:
+            more likely); not calibrated.
 
         Example
         -------
@@ -277,11 +279,12 @@ class ParagraphClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : iterable of str
-            Paragraph texts.
+            Paragraph texts (a list, tuple, pandas Series or numpy array).
 
         Returns
         -------
         numpy.ndarray, shape (n_samples, n_classes)
+            The decision values calibrated to probabilities.
 
         Example
         -------

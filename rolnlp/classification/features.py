@@ -35,10 +35,12 @@ def normalize(text: str) -> str:
     Parameters
     ----------
     text : str
+        A paragraph as a caller pasted it.
 
     Returns
     -------
     str
+        The text the classifier's features are computed from (cached).
 
     Example
     -------

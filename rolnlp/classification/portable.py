@@ -92,6 +92,7 @@ def as_texts(texts, what="texts"):
     Returns
     -------
     list of str
+        The texts in input order (a generator is consumed once).
 
     Raises
     ------

@@ -408,11 +408,12 @@ def tokenize(text: str, **options) -> list[str]:
     Returns
     -------
     list of str
+        The same tokens as ``Tokenizer(**options)(text)``.
 
     Raises
     ------
     TypeError
-        If ``text`` is not a str.
+        If ``text`` is not a str, or an option has the wrong type.
 
     Example
     -------

@@ -206,3 +206,14 @@ def test_fonts_installed_after_matplotlib_cached_its_list_are_registered(monkeyp
     fm = types.SimpleNamespace(fontManager=types.SimpleNamespace(addfont=added.append))
     assert plots._add_fontconfig_cjk(fm) is True
     assert added == [str(sans)]  # serif faces and files that do not exist are left out
+
+
+def test_summary_cells_show_missing_values_as_empty():
+    import pandas as pd
+
+    from rolnlp.analysis.summary import _fmt
+
+    assert _fmt(pd.NA) == ("", False)
+    assert _fmt(None) == ("", False)
+    assert _fmt(float("nan")) == ("", True)
+    assert _fmt(26) == ("26", True)

@@ -13,6 +13,7 @@ import datetime as _dt
 import html
 import math
 import os
+import sys
 from typing import Any, Iterable, Mapping, Sequence
 
 from .outputs import safe_text
@@ -44,8 +45,8 @@ def _esc(value: Any) -> str:
 
 def _fmt(value: Any) -> tuple[str, bool]:
     """Display text of a cell and whether it is a number."""
-    if value is None:
-        return "", False
+    if value is None or value is getattr(sys.modules.get("pandas"), "NA", None):
+        return "", False  # missing values (None, pandas.NA) are empty cells, never "<NA>"
     if isinstance(value, (list, tuple)):
         return "; ".join(str(v) for v in value), False
     if hasattr(value, "item") and not isinstance(value, str):

@@ -1,4 +1,5 @@
 import json
+import logging
 import pathlib
 
 import os
@@ -26,3 +27,23 @@ def seed_paths():
 def truth():
     path = CORPUS / "reports.jsonl"
     return {r["id"]: r for r in map(json.loads, path.read_text("utf-8").splitlines()) if r}
+
+
+@pytest.fixture(autouse=True)
+def _restore_log_level():
+    # --quiet raises the package logger's level; keep that from leaking into other tests
+    logger = logging.getLogger("rolnlp")
+    level = logger.level
+    yield
+    logger.setLevel(level)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory):
+    """A small model trained in a fraction of a second, so no CLI test needs the shipped one."""
+    from rolnlp.classification.estimator import ParagraphClassifier
+
+    texts = ["办理行政复议案件", "开展宪法宣传周活动", "推行行政执法三项制度", "现将有关情况报告如下"] * 3
+    labels = ["dispute_resolution", "legal_publicity", "enforcement", "other"] * 3
+    clf = ParagraphClassifier(features="char", model="logreg").fit(texts, labels)
+    return str(clf.save(tmp_path_factory.mktemp("tiny") / "model"))

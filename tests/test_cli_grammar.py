@@ -15,24 +15,6 @@ from conftest import REPORTS
 SEED = str(sorted(REPORTS.glob("*.txt"))[0])
 
 
-@pytest.fixture(autouse=True)
-def _restore_log_level():
-    logger = logging.getLogger("rolnlp")
-    level = logger.level
-    yield
-    logger.setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    from rolnlp.classification.estimator import ParagraphClassifier
-
-    texts = ["办理行政复议案件", "开展宪法宣传周活动", "推行行政执法三项制度", "现将有关情况报告如下"] * 3
-    labels = ["dispute_resolution", "legal_publicity", "enforcement", "other"] * 3
-    clf = ParagraphClassifier(features="char", model="logreg").fit(texts, labels)
-    return str(clf.save(tmp_path_factory.mktemp("tiny") / "model"))
-
-
 @pytest.fixture
 def nested(tmp_path):
     """Reports in subfolders, as people keep them (one folder per year)."""

@@ -1,6 +1,5 @@
 """Every ``rolnlp`` subcommand explains itself and fails with a one-line, fixable message."""
 import json
-import logging
 import subprocess
 import sys
 
@@ -12,26 +11,6 @@ from rolnlp.cli import SUBCOMMANDS, main
 from conftest import REPORTS
 
 SEED = str(REPORTS / "000_5c5bdc2152d9c680.txt")
-
-
-@pytest.fixture(autouse=True)
-def _restore_log_level():
-    # --quiet raises the package logger's level; keep that from leaking into other tests
-    logger = logging.getLogger("rolnlp")
-    level = logger.level
-    yield
-    logger.setLevel(level)
-
-
-@pytest.fixture(scope="module")
-def tiny_model(tmp_path_factory):
-    """A small model trained in a fraction of a second, so no test needs the shipped one."""
-    from rolnlp.classification.estimator import ParagraphClassifier
-
-    texts = ["办理行政复议案件", "开展宪法宣传周活动", "推行行政执法三项制度", "现将有关情况报告如下"] * 3
-    labels = ["dispute_resolution", "legal_publicity", "enforcement", "other"] * 3
-    clf = ParagraphClassifier(features="char", model="logreg").fit(texts, labels)
-    return str(clf.save(tmp_path_factory.mktemp("tiny") / "model"))
 
 
 @pytest.fixture

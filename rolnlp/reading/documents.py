@@ -3,14 +3,21 @@
 Both need the optional extra ``rolnlp[documents]`` (python-docx, pypdf);
 a missing library gives a :class:`~rolnlp.errors.ReportError` naming the extra.
 
-PDF pages are read as positioned text lines.  A line that runs to the right
-margin continues on the next one unless it closes a sentence and the next line
-is indented like a new paragraph (or, in a document without first-line
-indents, unless it ends with closing punctuation); running headers and
-footers (the same text at the top or bottom of most pages, page numbers
-masked) and page numbers (``- 3 -``, ``第3页 共9页``) are removed.  A PDF with
-no text layer (a scan) is refused: OCR is not supported.  ``.doc`` and
-``.wps`` files are refused with a hint to convert them.
+PDF pages are read as positioned text lines, in points: where each line starts
+and ends (glyph widths from the font) and how wide its first word is.  A line
+ends a paragraph when the next line's first word would have fitted after it
+(it stopped short of the right margin); otherwise the next line continues it,
+unless the document's own layout says a paragraph starts there: an indented
+first line in a document that indents its paragraphs, a wider gap in one that
+spaces them, and in a document with neither, a line that closes a sentence.
+A line broken at a space keeps the space when the text layer has it, when the
+next word alone would have fitted, or before numbering (``二、`` ``二是``) in a
+document that sets a space before the numbering inside its lines; a space that
+a line break swallowed with nothing else to show for it cannot come back.
+Running headers and footers (the same text at the top or bottom of most pages,
+page numbers masked) and page numbers (``- 3 -``, ``第3页 共9页``) are removed.
+A PDF with no text layer (a scan) is refused: OCR is not supported.  ``.doc``
+and ``.wps`` files are refused with a hint to convert them.
 
 Example
 -------
@@ -320,8 +327,17 @@ def _pypdf_pages(data: bytes, name: str):
             x_origin, y_origin = float(box.left), float(box.bottom)
             width, height = float(box.width), float(box.height)
             runs = []
+            # character and word spacing and horizontal scaling widen runs (justified text)
+            state = {b"Tc": 0.0, b"Tw": 0.0, b"Tz": 100.0}
 
-            def visit(text, cm, tm, font, size, runs=runs):
+            def spacing(op, args, cm, tm, state=state):
+                if op in state and args:
+                    try:
+                        state[op] = float(args[0])
+                    except (TypeError, ValueError):
+                        pass
+
+            def visit(text, cm, tm, font, size, runs=runs, state=state):
                 # pypdf ends a run with the line break it saw; a space before it is the text's own
                 text = text.rstrip("\r\n").replace("\n", " ").replace("\r", " ")
                 if not text.strip():
@@ -333,16 +349,22 @@ def _pypdf_pages(data: bytes, name: str):
                 d = tm[2] * cm[1] + tm[3] * cm[3]
                 x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4] - x_origin
                 y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - y_origin
-                sx, sy = math.hypot(a, b) * size, math.hypot(c, d) * size
+                scale = math.hypot(a, b)
+                sx, sy = scale * size, math.hypot(c, d) * size
                 m = metrics(font)
-                body = text.lstrip()
-                x += _width(text[:len(text) - len(body)], m) * sx
-                stripped = body.rstrip()
-                runs.append((y, x, x + _width(stripped, m) * sx, sy or 10.0, stripped,
-                             _width(body[:_lead_end(body)], m) * sx,
-                             m[0].get(" ", 250.0) / 1000 * sx, len(stripped) < len(body)))
+                tc, tw, tz = state[b"Tc"], state[b"Tw"], state[b"Tz"] / 100.0
 
-            page.extract_text(visitor_text=visit)
+                def width(s):
+                    return (_width(s, m) * sx + (len(s) * tc + s.count(" ") * tw) * scale) * tz
+
+                body = text.lstrip()
+                x += width(text[:len(text) - len(body)])
+                stripped = body.rstrip()
+                runs.append((y, x, x + width(stripped) - tc * scale * tz, sy or 10.0, stripped,
+                             width(body[:_lead_end(body)]), m[0].get(" ", 250.0) / 1000 * sx,
+                             len(stripped) < len(body)))
+
+            page.extract_text(visitor_text=visit, visitor_operand_before=spacing)
             pages.append((width, height, _runs_to_lines(runs, height)))
     except ReportError:
         raise
@@ -460,10 +482,14 @@ def pdf_paragraphs(pages) -> list[str]:
     # paragraphs set apart by space: a gap between lines well over the usual one
     gaps = [round(b.top - a.bottom, 1) for page in body for a, b in zip(page, page[1:])]
     pitch = Counter(gaps).most_common(1)[0][0] if gaps else 0.0
-    # (most short lines, paragraph ends, are followed by a wide gap)
-    big = [b.top - a.bottom > pitch + 0.4 * size for page in body for a, b in zip(page, page[1:])
-           if ending(a, b) == "short"]
-    spaced = bool(big) and sum(big) >= 0.5 * len(big)
+    # (most short lines, paragraph ends, are followed by a wide gap; with no short line
+    # to tell, any wide gap will do)
+    wide = [(ending(a, b) == "short", b.top - a.bottom > pitch + 0.4 * size)
+            for page in body for a, b in zip(page, page[1:])]
+    big = [w for short, w in wide if short]
+    spaced = sum(big) >= 0.5 * len(big) if big else any(w for _, w in wide)
+    logger.debug("PDF text block %.1f-%.1f, size %s, line gap %s, indented %s, spaced %s",
+                 left, right, size, pitch, uses_indent, spaced)
     # does this document set a space before numbering run into its lines ("…。 二是…")?
     # inside lines the space is visible; at a line break it is not
     before = Counter()

@@ -44,7 +44,8 @@ logger = logging.getLogger(__name__)
 SUFFIXES = (".pdf", ".docx")
 LEGACY_SUFFIXES = (".doc", ".wps", ".docm", ".dot", ".rtf")
 _EXTRA = "pip install 'rolnlp[documents]'"
-_CLOSING = "。！？；：!?;:”」』）)…"
+# a sentence's end, closing quotes and brackets after it included (not "（一）")
+_SENTENCE_END = re.compile(r"[。！？；：!?;:…][”’」』）)》]*$")
 # punctuation a line-breaker hangs past the right margin rather than start a line with
 _HANGING = "，。、；：！？）》」』】〕”’%,.;:!?)]}"
 _OPENING = "“‘（《「『【〔([{"
@@ -459,8 +460,16 @@ def pdf_paragraphs(pages) -> list[str]:
     # the right margin: where the long lines end, leaving out punctuation hung past it
     far = _quantile([ln.x1 for ln in every], 0.9)
     long = [ln for ln in every if ln.x1 - left >= 0.7 * (far - left)] or every
-    right = _quantile([ln.x1 for ln in long if ln.text[-1:] not in _HANGING]
-                      or [ln.x1 for ln in long], 0.95)
+    # (ragged lines stop short of it by up to a character: the farthest end is the best
+    # guess, unless it sits apart from the rest, like a wide table row)
+    ends = [ln.x1 for ln in long if ln.text[-1:] not in _HANGING] or [ln.x1 for ln in long]
+    usual = _quantile(ends, 0.9)
+    right = max(x for x in ends if x <= usual + size)
+    # when no line wraps (every paragraph a line) nothing reaches the margin: take it
+    # as far from the page's right edge as the text is from its left one
+    page_width = Counter(round(p[0]) for p in pages).most_common(1)[0][0]
+    if right - left < 0.9 * (page_width - 2 * left):
+        right = page_width - left
 
     def indented(ln):
         return ln.x0 > left + 0.8 * size
@@ -470,7 +479,7 @@ def pdf_paragraphs(pages) -> list[str]:
         "space" (it did, so the line broke at a space that a space and the word overran),
         or "short" (the line ended before the margin: a paragraph's end)."""
         free = right - prev.x1
-        if free < ln.lead - 0.05 * size:
+        if free < ln.lead + 0.02 * size:
             return "full"
         if free < ln.lead + (prev.space or 0.5 * size) + 0.15 * size:
             return "space"
@@ -502,25 +511,25 @@ def pdf_paragraphs(pages) -> list[str]:
     for ln in every:
         text = _SPACES.sub(" ", ln.text).strip()
         if prev is not None and not _PAGE_NUMBER.match(text):
-            closes = prev.text.rstrip().endswith(tuple(_CLOSING))
+            closes = _SENTENCE_END.search(prev.text.rstrip()) is not None
             same_page = ln.top > prev.top
             gap = ln.top - prev.bottom if same_page else None
             end = ending(prev, ln)
             if end == "short" or (spaced and gap is not None and gap > pitch + 0.4 * size):
                 join = False
+            elif abs(ln.size - prev.size) > 0.15 * size:
+                join = False  # a title, header or note set in another size
             elif uses_indent:
                 join = not indented(ln)  # paragraphs start indented
             elif spaced:
                 join = gap is not None or not (closes and _HEADING.match(text))
-            else:
-                join = not closes
+            else:  # no layout to go by: a sentence's end closes it, unless a space follows
+                join = not closes or prev.space_after
             if join:
-                # a wrap where a space still fitted, or after punctuation hung past the
-                # margin, may have eaten a space; before a heading marker run into the
-                # text it did: headings inside a paragraph stand apart
-                room = right - prev.x1 >= prev.space or prev.x1 > right + 0.1 * size
+                # a break may swallow a space without a trace; before numbering it did
+                # if the document's lines show a space before their inner numbering
                 space = (prev.space_after or end == "space" or
-                         (room and spaced_markers and _MARKER.match(text) is not None))
+                         (spaced_markers and _MARKER.match(text) is not None))
                 out[-1] = _join(out[-1], text, space)
                 prev = ln
                 continue

@@ -176,6 +176,9 @@ def test_pdf_without_layout_hints_gives_sensible_paragraphs(seeds):
     ref_headings = [t for k, t in _units(seeds["000"]) if k == "heading"]
     assert [t for k, t in _units(got) if k == "heading"] == ref_headings
     assert len(got.text.split("\n")) >= 0.8 * len(lines)
+    # a full line that ends a sentence may or may not end its paragraph: most units match
+    want = _units(seeds["000"])
+    assert sum(u in want for u in _units(got)) >= 0.6 * len(want)
 
 
 def test_pdf_from_bytes_and_its_page_numbers_go(seeds):

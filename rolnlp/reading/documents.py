@@ -383,7 +383,8 @@ def _runs_to_lines(runs, height: float) -> list[_Line]:
         group.sort(key=lambda r: r[1])
         text, end = "", None
         for r in group:
-            if end is not None and r[1] - end > 0.25 * r[3] and not text.endswith(" "):
+            # a gap of a space (a fifth of an em in CJK fonts) between runs is one
+            if end is not None and r[1] - end > 0.15 * r[3] and not text.endswith(" "):
                 text += " "
             text += r[4]
             end = r[2] if end is None else max(end, r[2])

@@ -12,7 +12,8 @@ text matches once spaces are ignored, *units wrong* the units of the .txt
 missing from the PDF reading.  Layouts: reportlab's platypus (A4, 12 pt, with
 first-line indents or space between paragraphs; it leaves the space at a line
 break out of the text layer) and an office-style line setter (the space at a
-break kept; A4 12 pt and B5 14 pt justified, indents or spacing).  Times are
+break kept; A4 12 pt and B5 14 pt justified, indents or spacing; A4 14 pt
+justified by shifts inside TJ arrays).  Times are
 the best of 3, interleaved, per document.
 """
 import pathlib
@@ -36,6 +37,8 @@ LAYOUTS = {
                                                           justify=True)),
     "office B5 14pt spaced just.": (make_office_pdf, dict(indent=False, pagesize=B5, font_size=14,
                                                           justify=True)),
+    "office A4 14pt indent kerned": (make_office_pdf, dict(indent=True, font_size=14,
+                                                           justify="kerning")),
 }
 
 

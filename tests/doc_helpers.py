@@ -114,7 +114,8 @@ def make_office_pdf(lines, header="某区人民政府文件", indent=True, page_
     """One paragraph per line, set line by line like an office suite's PDF export.
 
     Paragraphs start with a two-character indent (``indent``) or are set apart by space;
-    ``justify`` stretches full lines to the margin with character spacing.  Each line is
+    ``justify`` stretches full lines to the margin with character spacing (``True``) or
+    with shifts between the glyphs of a TJ array (``"kerning"``).  Each line is
     one text run; a space at a break ends its line's text.  A running header and page
     numbers sit at each page's edges.
     """
@@ -146,10 +147,16 @@ def make_office_pdf(lines, header="某区人民政府文件", indent=True, page_
             t = c.beginText(margin + (first if k == 0 else 0), y)
             t.setFont(font, font_size)
             shown = line.rstrip(" ")
-            if justify and k < len(set_) - 1 and len(shown) > 1:
-                room = measure_width - (first if k == 0 else 0) - measure(shown)
-                if room > 0:
-                    t.setCharSpace(room / (len(shown) - 1))
+            room = measure_width - (first if k == 0 else 0) - measure(shown)
+            if justify and k < len(set_) - 1 and len(shown) > 1 and room > 0:
+                if justify == "kerning":  # glyphs moved apart inside one TJ array
+                    shift = -1000 * room / (len(shown) - 1) / font_size
+                    glyphs = [f"<{ch.encode('utf-16-be').hex()}>" for ch in line]
+                    t._code.append(f"[{f' {shift:.3f} '.join(glyphs)}] TJ")
+                    c.drawText(t)
+                    y -= pitch
+                    continue
+                t.setCharSpace(room / (len(shown) - 1))
             t.textOut(line)
             c.drawText(t)
             y -= pitch

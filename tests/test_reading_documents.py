@@ -39,7 +39,8 @@ def test_docx_reads_to_the_txt_units(seeds, key, tmp_path):
 LAYOUTS = {"a4-indent": dict(indent=True),
            "a4-spaced": dict(indent=False),
            "b5-indent-justified": dict(indent=True, pagesize=B5, font_size=14, justify=True),
-           "b5-spaced-justified": dict(indent=False, pagesize=B5, font_size=14, justify=True)}
+           "b5-spaced-justified": dict(indent=False, pagesize=B5, font_size=14, justify=True),
+           "a4-indent-kerned": dict(indent=True, font_size=14, justify="kerning")}
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))

@@ -328,15 +328,19 @@ def _pypdf_pages(data: bytes, name: str):
             x_origin, y_origin = float(box.left), float(box.bottom)
             width, height = float(box.width), float(box.height)
             runs = []
-            # character and word spacing and horizontal scaling widen runs (justified text)
-            state = {b"Tc": 0.0, b"Tw": 0.0, b"Tz": 100.0}
+            # character and word spacing, horizontal scaling and the shifts inside TJ
+            # arrays widen runs (justified text); the shifts count until the run is seen
+            state = {b"Tc": 0.0, b"Tw": 0.0, b"Tz": 100.0, b"TJ": 0.0}
 
             def spacing(op, args, cm, tm, state=state):
-                if op in state and args:
-                    try:
+                try:
+                    if op == b"TJ" and args:
+                        state[op] += sum(float(x) for x in args[0]
+                                         if isinstance(x, (int, float)))
+                    elif op in state and args:
                         state[op] = float(args[0])
-                    except (TypeError, ValueError):
-                        pass
+                except (TypeError, ValueError):
+                    pass
 
             def visit(text, cm, tm, font, size, runs=runs, state=state):
                 # pypdf ends a run with the line break it saw; a space before it is the text's own
@@ -354,6 +358,7 @@ def _pypdf_pages(data: bytes, name: str):
                 sx, sy = scale * size, math.hypot(c, d) * size
                 m = metrics(font)
                 tc, tw, tz = state[b"Tc"], state[b"Tw"], state[b"Tz"] / 100.0
+                shift, state[b"TJ"] = -state[b"TJ"] / 1000.0 * sx * tz, 0.0
 
                 def width(s):
                     return (_width(s, m) * sx + (len(s) * tc + s.count(" ") * tw) * scale) * tz
@@ -361,9 +366,9 @@ def _pypdf_pages(data: bytes, name: str):
                 body = text.lstrip()
                 x += width(text[:len(text) - len(body)])
                 stripped = body.rstrip()
-                runs.append((y, x, x + width(stripped) - tc * scale * tz, sy or 10.0, stripped,
-                             width(body[:_lead_end(body)]), m[0].get(" ", 250.0) / 1000 * sx,
-                             len(stripped) < len(body)))
+                end = x + width(stripped) - tc * scale * tz + shift
+                runs.append((y, x, end, sy or 10.0, stripped, width(body[:_lead_end(body)]),
+                             m[0].get(" ", 250.0) / 1000 * sx, len(stripped) < len(body)))
 
             page.extract_text(visitor_text=visit, visitor_operand_before=spacing)
             pages.append((width, height, _runs_to_lines(runs, height)))
@@ -486,9 +491,17 @@ def pdf_paragraphs(pages) -> list[str]:
             return "space"
         return "short"
 
-    # a document indents its paragraphs when lines after a short line are indented
-    after_short = [b for a, b in zip(every, every[1:]) if ending(a, b) == "short"]
-    uses_indent = bool(after_short) and sum(map(indented, after_short)) >= 0.5 * len(after_short)
+    def closes(ln):
+        return _SENTENCE_END.search(ln.text.rstrip()) is not None
+
+    # a document indents its paragraphs when lines indented by an em or more (not centred)
+    # follow lines that may end a paragraph (closing a sentence or not reaching the
+    # margin) at least as often as short lines are followed by unindented ones
+    pairs = list(zip(every, every[1:]))
+    starts = sum(indented(b) and b.x0 < left + 4 * size and (closes(a) or ending(a, b) != "full")
+                 for a, b in pairs)
+    flush = sum(ending(a, b) == "short" and not indented(b) for a, b in pairs)
+    uses_indent = starts > 0 and starts >= flush
     # paragraphs set apart by space: a gap between lines well over the usual one
     gaps = [round(b.top - a.bottom, 1) for page in body for a, b in zip(page, page[1:])]
     pitch = Counter(gaps).most_common(1)[0][0] if gaps else 0.0
@@ -512,7 +525,6 @@ def pdf_paragraphs(pages) -> list[str]:
     for ln in every:
         text = _SPACES.sub(" ", ln.text).strip()
         if prev is not None and not _PAGE_NUMBER.match(text):
-            closes = _SENTENCE_END.search(prev.text.rstrip()) is not None
             same_page = ln.top > prev.top
             gap = ln.top - prev.bottom if same_page else None
             end = ending(prev, ln)
@@ -523,9 +535,9 @@ def pdf_paragraphs(pages) -> list[str]:
             elif uses_indent:
                 join = not indented(ln)  # paragraphs start indented
             elif spaced:
-                join = gap is not None or not (closes and _HEADING.match(text))
+                join = gap is not None or not (closes(prev) and _HEADING.match(text))
             else:  # no layout to go by: a sentence's end closes it, unless a space follows
-                join = not closes or prev.space_after
+                join = not closes(prev) or prev.space_after
             if join:
                 # a break may swallow a space without a trace; before numbering it did
                 # if the document's lines show a space before their inner numbering

@@ -35,6 +35,7 @@ import unicodedata
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ReportError
 from .structure import _MARKER
@@ -175,6 +176,18 @@ class _Line:
     lead: float = 0.0  # width the line's first word needs: a CJK character or a Latin word
     space: float = 0.0  # width of a space in the line's font
     space_after: bool = False  # the text layer ends the line with a space
+
+
+class _Run(NamedTuple):
+    """A piece of text pypdf reports with one position: a line or part of one."""
+    y: float  # baseline, from the page's bottom
+    x0: float
+    x1: float
+    size: float
+    text: str
+    lead: float
+    space: float
+    space_after: bool
 
 
 def _check_pages(n: int, name: str) -> None:
@@ -360,15 +373,15 @@ def _pypdf_pages(data: bytes, name: str):
                 tc, tw, tz = state[b"Tc"], state[b"Tw"], state[b"Tz"] / 100.0
                 shift, state[b"TJ"] = -state[b"TJ"] / 1000.0 * sx * tz, 0.0
 
-                def width(s):
+                def advance(s):
                     return (_width(s, m) * sx + (len(s) * tc + s.count(" ") * tw) * scale) * tz
 
                 body = text.lstrip()
-                x += width(text[:len(text) - len(body)])
+                x += advance(text[:len(text) - len(body)])
                 stripped = body.rstrip()
-                end = x + width(stripped) - tc * scale * tz + shift
-                runs.append((y, x, end, sy or 10.0, stripped, width(body[:_lead_end(body)]),
-                             m[0].get(" ", 250.0) / 1000 * sx, len(stripped) < len(body)))
+                end = x + advance(stripped) - tc * scale * tz + shift
+                runs.append(_Run(y, x, end, sy or 10.0, stripped, advance(body[:_lead_end(body)]),
+                                 m[0].get(" ", 250.0) / 1000 * sx, len(stripped) < len(body)))
 
             page.extract_text(visitor_text=visit, visitor_operand_before=spacing)
             pages.append((width, height, _runs_to_lines(runs, height)))
@@ -379,28 +392,27 @@ def _pypdf_pages(data: bytes, name: str):
     return pages
 
 
-def _runs_to_lines(runs, height: float) -> list[_Line]:
+def _runs_to_lines(runs: list[_Run], height: float) -> list[_Line]:
     """Runs on one baseline (within a third of their size) make a line, left to right."""
     lines: list[_Line] = []
-    group: list = []
+    group: list[_Run] = []
 
     def flush():
-        group.sort(key=lambda r: r[1])
+        group.sort(key=lambda r: r.x0)
         text, end = "", None
         for r in group:
             # a gap of a space (a fifth of an em in CJK fonts) between runs is one
-            if end is not None and r[1] - end > 0.15 * r[3] and not text.endswith(" "):
+            if end is not None and r.x0 - end > 0.15 * r.size and not text.endswith(" "):
                 text += " "
-            text += r[4]
-            end = r[2] if end is None else max(end, r[2])
-        first, last = group[0], max(group, key=lambda r: r[2])
-        size = max(r[3] for r in group)
-        y = first[0]
-        lines.append(_Line(text, first[1], end, height - y - size, height - y, size,
-                           first[5], last[6], last[7]))
+            text += r.text
+            end = r.x1 if end is None else max(end, r.x1)
+        first, last = group[0], max(group, key=lambda r: r.x1)
+        size = max(r.size for r in group)
+        lines.append(_Line(text, first.x0, end, height - first.y - size, height - first.y, size,
+                           first.lead, last.space, last.space_after))
 
-    for r in sorted(runs, key=lambda r: (-r[0], r[1])):
-        if group and abs(r[0] - group[0][0]) > 0.33 * min(r[3], group[0][3]):
+    for r in sorted(runs, key=lambda r: (-r.y, r.x0)):
+        if group and abs(r.y - group[0].y) > 0.33 * min(r.size, group[0].size):
             flush()
             group = []
         group.append(r)

@@ -182,6 +182,32 @@ def test_pdf_without_layout_hints_gives_sensible_paragraphs(seeds):
     assert sum(u in want for u in _units(got)) >= 0.6 * len(want)
 
 
+def test_latin_lines_keep_the_space_between_words_and_odd_text_reads():
+    from reportlab.lib.utils import simpleSplit
+    from reportlab.pdfgen import canvas
+
+    text = ("The county trained 320 law enforcement officers and reviewed 1,250 "
+            "normative documents for legality in 2024. ") * 3
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=B5)
+    c.setFont("Helvetica", 11)  # a standard font: no widths in the file
+    y = 640
+    for line in simpleSplit(text.strip(), "Helvetica", 11, 330):
+        c.drawString(60, y, line)
+        y -= 14
+    c.saveState()
+    c.translate(300, 300)
+    c.rotate(90)
+    c.drawString(0, 0, "rotated note")
+    c.restoreState()
+    c.showPage()
+    c.showPage()  # an empty page
+    c.save()
+    got = documents.read_document(buf.getvalue()).split("\n")
+    assert got[0] == text.strip()
+    assert "rotated note" in got
+
+
 def test_pdf_from_bytes_and_its_page_numbers_go(seeds):
     lines = seeds["003"].text.split("\n")
     text = documents.read_document(make_pdf(lines, header="常州市钟楼区人民政府"))

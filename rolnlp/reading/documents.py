@@ -564,8 +564,8 @@ def pdf_paragraphs(pages) -> list[str]:
 
 
 def _join(a: str, b: str, space: bool = False) -> str:
-    # a line broken at a space, or between Latin words, loses that space
-    if space or (a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii()
-                 and b[0].isalpha()):
+    # a line broken at a space, or between Latin words or numbers, loses that space
+    if space or (a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii()
+                 and b[0].isalnum()):
         return a + " " + b
     return a + b

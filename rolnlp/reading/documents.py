@@ -9,7 +9,8 @@ ends a paragraph when the next line's first word would have fitted after it
 (it stopped short of the right margin); otherwise the next line continues it,
 unless the document's own layout says a paragraph starts there: an indented
 first line in a document that indents its paragraphs, a wider gap in one that
-spaces them, and in a document with neither, a line that closes a sentence.
+spaces them, a change of font size, and in a document with neither, a line
+that closes a sentence.
 A line broken at a space keeps the space when the text layer has it, when the
 next word alone would have fitted, or before numbering (``二、`` ``二是``) in a
 document that sets a space before the numbering inside its lines; a space that

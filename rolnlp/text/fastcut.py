@@ -28,9 +28,13 @@ True
 """
 from __future__ import annotations
 
+import logging
+import threading
 from math import log
 
-from . import hmm
+from . import compiled as _compiled, hmm
+
+logger = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 100_000  # entries per cache generation
 _MAX_CACHED_BLOCK = 64  # longer blocks are rarely repeated
@@ -84,6 +88,11 @@ class FastCutter:
     ----------
     jb : jieba.Tokenizer
         An initialised instance whose dictionary is final.
+    compiled : bool or None, default None
+        Use the compiled route of :mod:`rolnlp.text.compiled` (needs numba,
+        ``pip install rolnlp[fast]``; same tokens).  None: once this cutter
+        has cut ``compiled.THRESHOLD`` characters, if numba is installed;
+        True: from the start, if numba is installed; False: never.
 
     Notes
     -----
@@ -97,7 +106,7 @@ class FastCutter:
     ['依法行政']
     """
 
-    def __init__(self, jb):
+    def __init__(self, jb, compiled: "bool | None" = None):
         import jieba
         from jieba import finalseg
 
@@ -118,6 +127,28 @@ class FastCutter:
         # the HMM splits words jieba was told to split (del_word / freq 0);
         # that global set only grows, so its size tells when caches went stale
         self._n_force = len(finalseg.Force_Split_Words)
+        # the compiled route (rolnlp[fast]), switched on once enough text was cut
+        self._compiled = None
+        use = compiled is not False and _compiled.available()
+        self._python_chars = 0 if use else -1
+        self._compile_lock = threading.Lock()
+        if use and compiled:
+            self._switch_to_compiled()
+
+    def _switch_to_compiled(self) -> None:
+        with self._compile_lock:
+            if self._compiled is not None or self._python_chars < 0:
+                return
+            try:
+                self._compiled = _compiled.CompiledRoute(self._freq, self._total)
+            except Exception as e:  # a broken numba install must not stop tokenizing
+                logger.warning("compiled route unavailable, cutting in Python: %s", e)
+            self._python_chars = -1
+
+    @property
+    def is_compiled(self) -> bool:
+        """True once this cutter computes routes with the compiled kernel."""
+        return self._compiled is not None
 
     def clear(self) -> None:
         """Forget every cut block and HMM run (the dictionary is untouched).
@@ -248,6 +279,15 @@ class FastCutter:
         if len(self._finalseg.Force_Split_Words) != self._n_force:
             self.clear()  # del_word sets a frequency to 0
             self._n_force = len(self._finalseg.Force_Split_Words)
+            if self._compiled is not None:  # its trie holds the old frequencies
+                self._compiled = None
+                self._python_chars = 0
+        if self._compiled is not None:
+            return self._cut_compiled(text, HMM)
+        if self._python_chars >= 0:
+            self._python_chars += len(text)
+            if self._python_chars > _compiled.THRESHOLD:
+                self._switch_to_compiled()
         out: list = []
         blocks = self._blocks
         re_han, re_skip = self._re_han, self._re_skip
@@ -274,3 +314,53 @@ class FastCutter:
                         out.extend(x)
         return out
 
+
+    def _cut_compiled(self, text: str, HMM: bool) -> list:
+        """:meth:`cut` with the route of every new block computed by the compiled kernel."""
+        parts = self._re_han.split(text)  # non-word, block, non-word, block, ..., non-word
+        blocks = self._blocks
+        found: dict = {}
+        missing: list = []
+        for blk in parts[1::2]:
+            if blk in found:
+                continue
+            toks = blocks.get((blk, HMM)) if len(blk) <= _MAX_CACHED_BLOCK else None
+            if toks is None:
+                missing.append(blk)
+            found[blk] = toks
+        if missing:
+            joined, bounds, ends, kinds = self._compiled.spans(missing, HMM)
+            force = self._finalseg.Force_Split_Words
+            ends = ends.tolist()
+            kinds = kinds.tolist() if force else None
+            bounds = bounds.tolist()
+            pos = 0
+            t = 0
+            for b, blk in enumerate(missing):
+                stop = bounds[b + 1]
+                toks = []
+                append = toks.append
+                while pos < stop:
+                    e = ends[t]
+                    tok = joined[pos:e]
+                    if kinds is not None and kinds[t] == 2 and tok in force:
+                        toks.extend(tok)  # del_word: the HMM may not join it
+                    else:
+                        append(tok)
+                    pos = e
+                    t += 1
+                if len(blk) <= _MAX_CACHED_BLOCK:
+                    toks = blocks.put((blk, HMM), tuple(toks))
+                found[blk] = toks
+        out: list = []
+        re_skip = self._re_skip
+        for i, part in enumerate(parts):
+            if i & 1:
+                out.extend(found[part])
+            elif part:
+                for x in re_skip.split(part):
+                    if re_skip.match(x):
+                        out.append(x)
+                    else:
+                        out.extend(x)
+        return out

@@ -1,0 +1,179 @@
+"""jieba's dictionary route compiled with numba (the optional ``rolnlp[fast]`` extra).
+
+:class:`~rolnlp.text.fastcut.FastCutter` spends most of its time finding
+jieba's best route through each block of word characters: one dictionary
+lookup per fragment, in the interpreter.  :class:`CompiledRoute` does the
+same computation in machine code over
+
+* the block's code points (one ``int32`` array for all the blocks of a call),
+* the prefix dictionary packed as a trie: every key of ``jieba.FREQ`` is a
+  node (jieba stores every prefix of every word, so the keys close under
+  prefixes), children sorted by code point, and each node's score
+  ``log(freq) - log(total)`` computed by Python's ``math.log`` exactly as
+  jieba computes it.
+
+The route adds and compares the same float64 numbers in the same order as
+jieba (``score = logp + score[i + 1]``; on a tie the longer word wins), so the
+tokens are jieba's bit for bit; the differential tests compare the two on
+random and corpus text.  Runs of single characters the dictionary does not
+know are handed back to Python for jieba's HMM, exactly as jieba does.
+
+Nothing here is used unless numba is installed (``pip install rolnlp[fast]``);
+``ROLNLP_COMPILED=off`` turns it off.  numba is imported and the trie built
+only once a cutter has cut :data:`THRESHOLD` characters, so short jobs (one
+paragraph from a fresh process) never pay for either; the machine code is
+cached on disk by numba (``cache=True``).
+
+Example
+-------
+>>> from rolnlp.text.backend import stock_jieba
+>>> jb = stock_jieba()
+>>> route = CompiledRoute(jb.FREQ, jb.total) if available() else None  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import os
+from math import log
+
+logger = logging.getLogger(__name__)
+
+#: characters a cutter cuts in Python before it switches to the compiled route
+THRESHOLD = 200_000
+
+_kernel = None
+
+
+def available() -> bool:
+    """True if numba is installed and ``ROLNLP_COMPILED`` does not turn the compiled route off.
+
+    Example
+    -------
+    >>> isinstance(available(), bool)
+    True
+    """
+    if os.environ.get("ROLNLP_COMPILED", "").strip().lower() in ("0", "off", "false", "no"):
+        return False
+    return importlib.util.find_spec("numba") is not None
+
+
+def _compile():
+    """The numba kernel (imports numba; numba compiles it or loads it from its cache)."""
+    global _kernel
+    if _kernel is None:
+        from ._route_kernel import spans
+
+        _kernel = spans
+    return _kernel
+
+
+class CompiledRoute:
+    """jieba's accurate-mode cut of word-character blocks, compiled.
+
+    Parameters
+    ----------
+    freq : dict
+        ``jieba.Tokenizer.FREQ`` (word or prefix -> frequency), final.
+    total : int
+        ``jieba.Tokenizer.total``.
+
+    Example
+    -------
+    >>> from rolnlp.text.backend import stock_jieba
+    >>> jb = stock_jieba()
+    >>> CompiledRoute(jb.FREQ, jb.total).spans(["依法行政"], True)  # doctest: +SKIP
+    ('依法行政', [(4, 0)])
+    """
+
+    def __init__(self, freq: dict, total: int):
+        import numpy as np
+
+        self._spans = _compile()
+        keys = [k for k in freq if k]
+        index = dict(zip(keys, range(len(keys))))
+        n = len(keys)
+        # keys in order of length, so a node's parent is settled before it
+        order = sorted(range(n), key=lambda i: len(keys[i]))
+        node_of = np.full(n, -1, np.int64)  # key index -> node id (-1: unreachable)
+        parents, cps, freqs = [], [], []
+        for i in order:
+            k = keys[i]
+            if len(k) == 1:
+                p = -1
+            else:
+                j = index.get(k[:-1])
+                if j is None or node_of[j] < 0:
+                    continue  # jieba's walk stops before reaching it
+                p = int(node_of[j])
+            node_of[i] = len(parents)
+            parents.append(p)
+            cps.append(ord(k[-1]))
+            freqs.append(freq[k])
+        parents = np.asarray(parents, np.int64)
+        cps = np.asarray(cps, np.int64)
+        freqs = np.asarray(freqs, np.int64)
+        m = len(parents)
+        top = parents < 0
+        self._root = np.full(int(cps[top].max()) + 1 if top.any() else 1, -1, np.int64)
+        self._root[cps[top]] = np.nonzero(top)[0]
+        sub = np.nonzero(~top)[0]
+        sub = sub[np.lexsort((cps[sub], parents[sub]))]
+        self._cstart = np.zeros(m + 1, np.int64)
+        np.add.at(self._cstart, parents[sub] + 1, 1)
+        np.cumsum(self._cstart, out=self._cstart)
+        self._ccp = cps[sub].astype(np.int32)
+        self._cid = sub.astype(np.int64)
+        # log(freq) - log(total) with Python's math.log, once per distinct frequency
+        logtotal = log(total)
+        uniq, inv = np.unique(freqs, return_inverse=True)
+        table = np.array([log(int(f)) - logtotal if f > 0 else 0.0 for f in uniq], np.float64)
+        self._logp = table[inv.reshape(-1)]
+        self._known = freqs > 0
+        self._unknown = log(1) - logtotal
+        self.nodes = m
+        # jieba's HMM (finalseg), states in letter order B, E, M, S; characters
+        # outside finalseg's Han range never reach it
+        from jieba import finalseg
+
+        from ._route_kernel import _HAN_HI, _HAN_LO
+
+        states = "BEMS"
+        self._start_p = np.array([finalseg.start_P[y] for y in states], np.float64)
+        self._trans = np.full((4, 4), finalseg.MIN_FLOAT, np.float64)
+        for i, y0 in enumerate(states):
+            for j, y in enumerate(states):
+                self._trans[i, j] = finalseg.trans_P[y0].get(y, finalseg.MIN_FLOAT)
+        self._emit = np.full((4, _HAN_HI - _HAN_LO + 1), finalseg.MIN_FLOAT, np.float64)
+        for i, y in enumerate(states):
+            for ch, p in finalseg.emit_P[y].items():
+                if len(ch) == 1 and _HAN_LO <= ord(ch) <= _HAN_HI:
+                    self._emit[i, ord(ch) - _HAN_LO] = p
+
+    def spans(self, blocks: list, hmm: bool):
+        """Cut the blocks; returns their concatenation and its ``(end, kind)`` token list.
+
+        Parameters
+        ----------
+        blocks : list of str
+            Runs of jieba's word characters (``re_han_default`` matches).
+        hmm : bool
+
+        Returns
+        -------
+        (str, numpy.ndarray, numpy.ndarray, numpy.ndarray)
+            The joined text, the block boundaries in it, token ends and kinds
+            (2: a word jieba's HMM joined).
+        """
+        import numpy as np
+
+        joined = "".join(blocks)
+        cps = np.frombuffer(joined.encode("utf-32-le"), np.uint32).astype(np.int64)
+        bounds = np.zeros(len(blocks) + 1, np.int64)
+        np.cumsum([len(b) for b in blocks], out=bounds[1:])
+        ends = np.empty(len(joined), np.int64)
+        kinds = np.empty(len(joined), np.int8)
+        n = self._spans(cps, bounds, bool(hmm), self._root, self._cstart, self._ccp, self._cid,
+                        self._logp, self._known, self._unknown, self._emit, self._start_p,
+                        self._trans, ends, kinds)
+        return joined, bounds, ends[:n], kinds[:n]

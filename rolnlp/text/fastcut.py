@@ -129,6 +129,7 @@ class FastCutter:
         self._n_force = len(finalseg.Force_Split_Words)
         # the compiled route (rolnlp[fast]), switched on once enough text was cut
         self._compiled = None
+        self._parked = None  # a compiled route switched off by use_compiled(False)
         use = compiled is not False and _compiled.available()
         self._python_chars = 0 if use else -1
         self._compile_lock = threading.Lock()
@@ -144,6 +145,34 @@ class FastCutter:
             except Exception as e:  # a broken numba install must not stop tokenizing
                 logger.warning("compiled route unavailable, cutting in Python: %s", e)
             self._python_chars = -1
+
+    def use_compiled(self, enabled: bool) -> bool:
+        """Switch the compiled route on now (if numba is installed) or off for good.
+
+        Returns
+        -------
+        bool
+            Whether the compiled route is in use afterwards.
+
+        Example
+        -------
+        >>> from rolnlp.text.backend import stock_jieba
+        >>> FastCutter(stock_jieba()).use_compiled(False)
+        False
+        """
+        with self._compile_lock:
+            if not enabled:
+                if self._compiled is not None:
+                    self._parked = self._compiled  # kept: switching back costs nothing
+                self._compiled = None
+                self._python_chars = -1
+                return False
+            if self._compiled is None and self._parked is not None:
+                self._compiled, self._parked = self._parked, None
+        if self._compiled is None and _compiled.available():
+            self._python_chars = 0
+            self._switch_to_compiled()
+        return self._compiled is not None
 
     @property
     def is_compiled(self) -> bool:
@@ -282,6 +311,7 @@ class FastCutter:
             if self._compiled is not None:  # its trie holds the old frequencies
                 self._compiled = None
                 self._python_chars = 0
+            self._parked = None
         if self._compiled is not None:
             return self._cut_compiled(text, HMM)
         if self._python_chars >= 0:

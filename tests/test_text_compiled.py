@@ -52,7 +52,9 @@ def test_compiled_cut_equals_jieba_on_corpus(jb, cutter):
 
 def test_compiled_cut_on_long_and_unknown_runs(jb, cutter):
     for text in ["a" * 3000, "ab12法" * 500, "囧" * 300 + "推进法治", "x1" * 2000,
-                 "他来到了网易杭研大厦", "囧" * 50 + "1.5%" + "凱特琳" * 9, "", " \r\n\u3000"]:
+                 "他来到了网易杭研大厦", "囧" * 50 + "1.5%" + "凱特琳" * 9, "", " \r\n\u3000",
+                 "\r\r\n\n\r法治\r\n", "\ud800法治\udfff建设", "😀" * 3 + "法治😀",
+                 "\x00\u2028推进\x85"]:
         assert cutter.cut(text) == jb.lcut(text)
         assert cutter.cut(text, HMM=False) == jb.lcut(text, HMM=False)
 

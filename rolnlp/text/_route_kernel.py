@@ -149,65 +149,95 @@ def flush(a, b, hmm, cps, root, cstart, ccp, cid, known, emit, start_p, trans, b
 
 
 @numba.njit(cache=True, nogil=True, boundscheck=False)
-def spans(cps, bounds, hmm, root, cstart, ccp, cid, logp, known, unknown, emit, start_p, trans,
-          ends, kinds):
-    """Cut every block ``cps[bounds[b]:bounds[b + 1]]``; token ``t`` ends at ``ends[t]``.
+def in_block(c):
+    """A character of jieba's ``re_han_default``: CJK, ASCII letters and digits, ``+#&._%-``."""
+    return ((_HAN_LO <= c <= _HAN_HI) or alnum(c) or c == 43 or c == 35 or c == 38 or c == 46
+            or c == 95 or c == 37 or c == 45)
 
-    ``kinds[t]``: 0 a token, 2 a word the HMM joined (jieba splits it again if
-    ``del_word`` forced a split).  Returns the number of tokens.
+
+@numba.njit(cache=True, nogil=True, boundscheck=False)
+def cut_block(lo, hi, hmm, cps, root, cstart, ccp, cid, logp, known, unknown, emit, start_p,
+              trans, score, nxt, back, ends, kinds, n_tok):
+    """Tokens of the block ``cps[lo:hi]``: jieba's ``__cut_DAG`` (or ``__cut_DAG_NO_HMM``)."""
+    n_root = root.shape[0]
+    # the route: FastCutter._route, i.e. jieba's get_DAG + calc
+    score[hi] = 0.0
+    for k in range(hi - 1, lo - 1, -1):
+        have = False
+        best = 0.0
+        bx = k
+        cp = cps[k]
+        node = root[cp] if cp < n_root else -1
+        i = k
+        while node >= 0:
+            if known[node]:
+                sc = logp[node] + score[i + 1]
+                if not have or sc >= best:  # on a tie the longer word wins
+                    best = sc
+                    bx = i
+                    have = True
+            i += 1
+            if i >= hi:
+                break
+            node = child(node, cps[i], cstart, ccp, cid)
+        if not have:
+            best = unknown + score[k + 1]
+        score[k] = best
+        nxt[k] = bx
+    # the tokens: FastCutter._cut_dag / _cut_dag_no_hmm
+    x = lo
+    start = -1
+    while x < hi:
+        y = nxt[x] + 1
+        single = y - x == 1
+        if single and not hmm:
+            single = alnum(cps[x])
+        if single:
+            if start < 0:
+                start = x
+        else:
+            if start >= 0:
+                n_tok = flush(start, x, hmm, cps, root, cstart, ccp, cid, known, emit,
+                              start_p, trans, back, ends, kinds, n_tok)
+                start = -1
+            n_tok = emit_token(y, 0, ends, kinds, n_tok)
+        x = y
+    if start >= 0:
+        n_tok = flush(start, hi, hmm, cps, root, cstart, ccp, cid, known, emit, start_p,
+                      trans, back, ends, kinds, n_tok)
+    return n_tok
+
+
+@numba.njit(cache=True, nogil=True, boundscheck=False)
+def cut_text(cps, hmm, root, cstart, ccp, cid, logp, known, unknown, emit, start_p, trans):
+    """jieba's accurate-mode cut of the whole text ``cps``: ``(ends, kinds)`` of its tokens.
+
+    Blocks of ``re_han_default`` characters are cut by :func:`cut_block`;
+    between blocks every character is a token, except that ``"\r\n"`` is one
+    (``re_skip_default.split``).  ``kinds[t]``: 0 a token, 2 a word the HMM
+    joined (jieba splits it again if ``del_word`` forced a split).
     """
     n = cps.shape[0]
-    n_root = root.shape[0]
-    n_tok = 0
+    ends = np.empty(n, np.int64)
+    kinds = np.zeros(n, np.int8)
     score = np.zeros(n + 1, np.float64)
     nxt = np.zeros(n, np.int64)
     back = np.zeros((n if hmm else 0, 4), np.int8)
-    for b in range(bounds.shape[0] - 1):
-        lo = bounds[b]
-        hi = bounds[b + 1]
-        # the route: FastCutter._route, i.e. jieba's get_DAG + calc
-        score[hi] = 0.0
-        for k in range(hi - 1, lo - 1, -1):
-            have = False
-            best = 0.0
-            bx = k
-            cp = cps[k]
-            node = root[cp] if cp < n_root else -1
-            i = k
-            while node >= 0:
-                if known[node]:
-                    sc = logp[node] + score[i + 1]
-                    if not have or sc >= best:  # on a tie the longer word wins
-                        best = sc
-                        bx = i
-                        have = True
-                i += 1
-                if i >= hi:
-                    break
-                node = child(node, cps[i], cstart, ccp, cid)
-            if not have:
-                best = unknown + score[k + 1]
-            score[k] = best
-            nxt[k] = bx
-        # the tokens: FastCutter._cut_dag / _cut_dag_no_hmm
-        x = lo
-        start = -1
-        while x < hi:
-            y = nxt[x] + 1
-            single = y - x == 1
-            if single and not hmm:
-                single = alnum(cps[x])
-            if single:
-                if start < 0:
-                    start = x
-            else:
-                if start >= 0:
-                    n_tok = flush(start, x, hmm, cps, root, cstart, ccp, cid, known, emit,
-                                  start_p, trans, back, ends, kinds, n_tok)
-                    start = -1
-                n_tok = emit_token(y, 0, ends, kinds, n_tok)
+    n_tok = 0
+    x = 0
+    while x < n:
+        c = cps[x]
+        if in_block(c):
+            y = x + 1
+            while y < n and in_block(cps[y]):
+                y += 1
+            n_tok = cut_block(x, y, hmm, cps, root, cstart, ccp, cid, logp, known, unknown,
+                              emit, start_p, trans, score, nxt, back, ends, kinds, n_tok)
             x = y
-        if start >= 0:
-            n_tok = flush(start, hi, hmm, cps, root, cstart, ccp, cid, known, emit, start_p,
-                          trans, back, ends, kinds, n_tok)
-    return n_tok
+        elif c == 13 and x + 1 < n and cps[x + 1] == 10:
+            n_tok = emit_token(x + 2, 0, ends, kinds, n_tok)
+            x += 2
+        else:
+            n_tok = emit_token(x + 1, 0, ends, kinds, n_tok)
+            x += 1
+    return ends[:n_tok], kinds[:n_tok]

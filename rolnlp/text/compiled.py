@@ -62,9 +62,9 @@ def _compile():
     """The numba kernel (imports numba; numba compiles it or loads it from its cache)."""
     global _kernel
     if _kernel is None:
-        from ._route_kernel import spans
+        from ._route_kernel import cut_text
 
-        _kernel = spans
+        _kernel = cut_text
     return _kernel
 
 
@@ -82,14 +82,14 @@ class CompiledRoute:
     -------
     >>> from rolnlp.text.backend import stock_jieba
     >>> jb = stock_jieba()
-    >>> CompiledRoute(jb.FREQ, jb.total).spans(["依法行政"], True)  # doctest: +SKIP
-    ('依法行政', [(4, 0)])
+    >>> CompiledRoute(jb.FREQ, jb.total).cut("依法行政。", True)[0]  # doctest: +SKIP
+    [4, 5]
     """
 
     def __init__(self, freq: dict, total: int):
         import numpy as np
 
-        self._spans = _compile()
+        self._cut = _compile()
         keys = [k for k in freq if k]
         index = dict(zip(keys, range(len(keys))))
         n = len(keys)
@@ -150,30 +150,24 @@ class CompiledRoute:
                 if len(ch) == 1 and _HAN_LO <= ord(ch) <= _HAN_HI:
                     self._emit[i, ord(ch) - _HAN_LO] = p
 
-    def spans(self, blocks: list, hmm: bool):
-        """Cut the blocks; returns their concatenation and its ``(end, kind)`` token list.
+    def cut(self, text: str, hmm: bool) -> tuple:
+        """``(ends, kinds)`` of jieba's tokens: token ``t`` is ``text[ends[t - 1]:ends[t]]``.
 
         Parameters
         ----------
-        blocks : list of str
-            Runs of jieba's word characters (``re_han_default`` matches).
+        text : str
         hmm : bool
 
         Returns
         -------
-        (str, numpy.ndarray, numpy.ndarray, numpy.ndarray)
-            The joined text, the block boundaries in it, token ends and kinds
-            (2: a word jieba's HMM joined).
+        (list of int, numpy.ndarray)
+            Token ends, and kinds (2: a word jieba's HMM joined).
         """
         import numpy as np
 
-        joined = "".join(blocks)
-        cps = np.frombuffer(joined.encode("utf-32-le"), np.uint32).astype(np.int64)
-        bounds = np.zeros(len(blocks) + 1, np.int64)
-        np.cumsum([len(b) for b in blocks], out=bounds[1:])
-        ends = np.empty(len(joined), np.int64)
-        kinds = np.empty(len(joined), np.int8)
-        n = self._spans(cps, bounds, bool(hmm), self._root, self._cstart, self._ccp, self._cid,
-                        self._logp, self._known, self._unknown, self._emit, self._start_p,
-                        self._trans, ends, kinds)
-        return joined, bounds, ends[:n], kinds[:n]
+        # one code point per str index, lone surrogates included
+        cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        ends, kinds = self._cut(cps, bool(hmm), self._root, self._cstart, self._ccp, self._cid,
+                                self._logp, self._known, self._unknown, self._emit,
+                                self._start_p, self._trans)
+        return ends.tolist(), kinds

@@ -346,51 +346,19 @@ class FastCutter:
 
 
     def _cut_compiled(self, text: str, HMM: bool) -> list:
-        """:meth:`cut` with the route of every new block computed by the compiled kernel."""
-        parts = self._re_han.split(text)  # non-word, block, non-word, block, ..., non-word
-        blocks = self._blocks
-        found: dict = {}
-        missing: list = []
-        for blk in parts[1::2]:
-            if blk in found:
-                continue
-            toks = blocks.get((blk, HMM)) if len(blk) <= _MAX_CACHED_BLOCK else None
-            if toks is None:
-                missing.append(blk)
-            found[blk] = toks
-        if missing:
-            joined, bounds, ends, kinds = self._compiled.spans(missing, HMM)
-            force = self._finalseg.Force_Split_Words
-            ends = ends.tolist()
-            kinds = kinds.tolist() if force else None
-            bounds = bounds.tolist()
-            pos = 0
-            t = 0
-            for b, blk in enumerate(missing):
-                stop = bounds[b + 1]
-                toks = []
-                append = toks.append
-                while pos < stop:
-                    e = ends[t]
-                    tok = joined[pos:e]
-                    if kinds is not None and kinds[t] == 2 and tok in force:
-                        toks.extend(tok)  # del_word: the HMM may not join it
-                    else:
-                        append(tok)
-                    pos = e
-                    t += 1
-                if len(blk) <= _MAX_CACHED_BLOCK:
-                    toks = blocks.put((blk, HMM), tuple(toks))
-                found[blk] = toks
-        out: list = []
-        re_skip = self._re_skip
-        for i, part in enumerate(parts):
-            if i & 1:
-                out.extend(found[part])
-            elif part:
-                for x in re_skip.split(part):
-                    if re_skip.match(x):
-                        out.append(x)
-                    else:
-                        out.extend(x)
-        return out
+        """:meth:`cut` by the compiled kernel: the whole text in one call, no caches needed."""
+        if not text:
+            return []
+        ends, kinds = self._compiled.cut(text, HMM)
+        toks = list(map(text.__getitem__, map(slice, [0] + ends[:-1], ends)))
+        force = self._finalseg.Force_Split_Words
+        if force and HMM:  # del_word: the HMM may not join such a word
+            hmm_words = kinds.tolist()
+            out: list = []
+            for tok, kind in zip(toks, hmm_words):
+                if kind == 2 and tok in force:
+                    out.extend(tok)
+                else:
+                    out.append(tok)
+            return out
+        return toks

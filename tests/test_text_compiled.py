@@ -106,3 +106,34 @@ def test_compiled_route_can_be_turned_off(jb, monkeypatch):
     monkeypatch.setenv("ROLNLP_COMPILED", "off")
     assert not compiled.available()
     assert not FastCutter(jb, compiled=True).is_compiled
+
+
+def test_packed_dictionary_is_cached_validated_and_pruned(jb, tmp_path, monkeypatch):
+    import numpy as np
+
+    from rolnlp.text import dictcache
+
+    monkeypatch.setenv("ROLNLP_CACHE_DIR", str(tmp_path))
+    key = "ab" * 32
+    built = compiled.CompiledRoute(jb.FREQ, jb.total, key)
+    path = tmp_path / f"route-{key[:32]}.npz"
+    assert path.is_file()
+    loaded = compiled._load_trie(key, len(jb.FREQ), jb.total)
+    assert loaded is not None and np.array_equal(loaded["logp"], built._logp)
+    again = compiled.CompiledRoute(jb.FREQ, jb.total, key)
+    text = "全面推行行政执法公示制度，他来到了网易杭研大厦"
+    assert again.cut(text, True)[0] == built.cut(text, True)[0]
+    # another dictionary (size or total) never reads it
+    assert compiled._load_trie(key, len(jb.FREQ) + 1, jb.total) is None
+    # an index out of range, or a damaged file, is ignored, not followed
+    bad = dict(loaded)
+    bad["cid"] = bad["cid"].copy()
+    bad["cid"][0] = 10 ** 9
+    compiled._save_trie(key, len(jb.FREQ), jb.total, bad)
+    assert compiled._load_trie(key, len(jb.FREQ), jb.total) is None
+    path.write_bytes(path.read_bytes()[: 1000])
+    assert compiled._load_trie(key, len(jb.FREQ), jb.total) is None
+    assert compiled.CompiledRoute(jb.FREQ, jb.total, key).cut(text, True)[0] == \
+        built.cut(text, True)[0]
+    # a packed dictionary whose dictionary file is gone goes with it
+    assert path in dictcache.prune(tmp_path)

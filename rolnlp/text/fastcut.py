@@ -93,6 +93,9 @@ class FastCutter:
         ``pip install rolnlp[fast]``; same tokens).  None: once this cutter
         has cut ``compiled.THRESHOLD`` characters, if numba is installed;
         True: from the start, if numba is installed; False: never.
+    cache_key : str, optional
+        The dictionary's :func:`rolnlp.text.dictcache.cache_key`, so that the
+        compiled route's packed dictionary is cached on disk too.
 
     Notes
     -----
@@ -106,7 +109,7 @@ class FastCutter:
     ['依法行政']
     """
 
-    def __init__(self, jb, compiled: "bool | None" = None):
+    def __init__(self, jb, compiled: "bool | None" = None, cache_key: "str | None" = None):
         import jieba
         from jieba import finalseg
 
@@ -130,6 +133,7 @@ class FastCutter:
         # the compiled route (rolnlp[fast]), switched on once enough text was cut
         self._compiled = None
         self._parked = None  # a compiled route switched off by use_compiled(False)
+        self._cache_key = cache_key
         use = compiled is not False and _compiled.available()
         self._python_chars = 0 if use else -1
         self._compile_lock = threading.Lock()
@@ -141,7 +145,8 @@ class FastCutter:
             if self._compiled is not None or self._python_chars < 0:
                 return
             try:
-                self._compiled = _compiled.CompiledRoute(self._freq, self._total)
+                self._compiled = _compiled.CompiledRoute(self._freq, self._total,
+                                                         self._cache_key)
             except Exception as e:  # a broken numba install must not stop tokenizing
                 logger.warning("compiled route unavailable, cutting in Python: %s", e)
             self._python_chars = -1
@@ -312,6 +317,7 @@ class FastCutter:
                 self._compiled = None
                 self._python_chars = 0
             self._parked = None
+            self._cache_key = None  # the dictionary no longer matches its cached form
         if self._compiled is not None:
             return self._cut_compiled(text, HMM)
         if self._python_chars >= 0:

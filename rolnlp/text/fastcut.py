@@ -149,6 +149,8 @@ class FastCutter:
                                                          self._cache_key)
             except Exception as e:  # a broken numba install must not stop tokenizing
                 logger.warning("compiled route unavailable, cutting in Python: %s", e)
+            else:
+                self.clear()  # the Python route's caches are not used any more
             self._python_chars = -1
 
     def use_compiled(self, enabled: bool) -> bool:

@@ -13,7 +13,11 @@ computation with less interpreter work:
   chosen route are bit-for-bit jieba's);
 * blocks and HMM runs already cut are remembered (bounded caches): official
   reports repeat a great many clauses, and a block's tokens depend on the
-  block alone.
+  block alone;
+* with numba installed (``pip install rolnlp[fast]``) the whole cut, HMM
+  included, runs as compiled code once a cutter has cut
+  :data:`rolnlp.text.compiled.THRESHOLD` characters (same tokens; see
+  :mod:`rolnlp.text.compiled`).
 
 The cutter reads the jieba instance's dictionary and never changes it; it
 must not be shared with code that adds words to that instance afterwards

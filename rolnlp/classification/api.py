@@ -19,7 +19,7 @@ import numpy as np
 
 from .._caches import register_cache
 from ..errors import ModelError
-from .features import normalize
+from .features import normalize, note_normal
 from .portable import PortableModel, as_texts, load_model as _load_portable
 
 log = logging.getLogger(__name__)
@@ -356,8 +356,11 @@ def classify_report(report, *, model=None, level="paragraph", threshold=None, to
     df = report.to_dataframe()
     if level == "item":
         df = _item_table(df, report.units("item"))
-    preds = classify([str(t) for t in df["text"]] if len(df) else [], model=model,
-                     threshold=threshold, top_n=top_n, context=unit_contexts(df))
+    texts = [str(t) for t in df["text"]] if len(df) else []
+    # the reader's settled paragraphs are already normal: no second cleaning pass
+    note_normal(report._normal_texts(texts))
+    preds = classify(texts, model=model, threshold=threshold, top_n=top_n,
+                     context=unit_contexts(df))
     return prediction_columns(df, preds)
 
 

@@ -52,10 +52,59 @@ def normalize(text: str) -> str:
     return _normalized(text)
 
 
-# Each feature block and the empty-text check normalise the same text; a
-# small LRU cache (thread-safe) lets them share one cleaning pass.
-_normalized = lru_cache(maxsize=4096)(normalize_text)
+class _NormalizedCache:
+    """``normalize_text`` with a bounded cache of its results.
+
+    Each feature block and the empty-text check normalise the same text, so
+    they share one cleaning pass.  :func:`note_normal` records texts known to
+    be their own normal form (a reader's settled paragraphs), which then cost
+    no cleaning at all.  Two generations, like the cutter's caches: entries in
+    use survive a turnover.  Safe between threads (a lost race computes a text
+    twice).
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.young: dict = {}
+        self.old: dict = {}
+
+    def __call__(self, text: str) -> str:
+        hit = self.young.get(text)
+        if hit is None:
+            hit = self.old.get(text)
+            if hit is None:
+                hit = normalize_text(text)
+            self.put(text, hit)
+        return hit
+
+    def put(self, text: str, normal: str) -> None:
+        if len(self.young) >= self.limit:
+            self.old, self.young = self.young, {}
+        self.young[text] = normal
+
+    def cache_clear(self) -> None:
+        self.young, self.old = {}, {}
+
+
+_normalized = _NormalizedCache(8192)
 register_cache("classification.normalized", _normalized.cache_clear)
+
+
+def note_normal(texts) -> None:
+    """Record ``texts`` as their own normal form: ``normalize(t)`` returns ``t`` unchanged.
+
+    Only for texts whose ``rolnlp.reading.normalize_text`` is known to be the
+    text itself (:meth:`rolnlp.Report._normal_texts` finds them); it is a fact
+    about the string, so any caller may rely on it.
+
+    Example
+    -------
+    >>> note_normal(["依法行政。"])
+    >>> normalize("依法行政。")
+    '依法行政。'
+    """
+    for t in texts:
+        _normalized.put(t, t)
 
 
 class Analyzer:

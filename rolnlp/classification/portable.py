@@ -389,7 +389,11 @@ class PortableModel:
         contrib = vals * self.coef_[best[rows], cols]
         keep = (contrib > 0) & (cols < self._n_terms)  # layout cues are not terms
         r, c, w = rows[keep], cols[keep], contrib[keep]
-        order = np.lexsort((-w, r))  # by text, then strongest first (stable on ties)
+        # by text, then strongest first (stable on ties): np.lexsort((-w, r)),
+        # done as two stable sorts, the second on small integers (a radix sort)
+        order = np.argsort(-w, kind="stable")
+        small = r.astype(np.int16) if len(r) and int(r[-1]) < 32_000 else r
+        order = order[np.argsort(small[order], kind="stable")]
         r, c = r[order], c[order]
         start = np.searchsorted(r, r, side="left")
         # a term may come from both the word and the char block: keep 2 × top_n

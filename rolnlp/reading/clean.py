@@ -322,9 +322,24 @@ def clean(text: str, *, keep_html_title=True):
     >>> clean("扫一扫在手机上查看当前页面\\n正文。")[0]
     '正文。'
     """
+    cleaned, removed, _settled = _clean(text, keep_html_title)
+    return cleaned, removed
+
+
+def _clean(text: str, keep_html_title=True):
+    """:func:`clean` plus, per kept line, whether the line is *settled*.
+
+    A settled line came out of its last residue pass unchanged, with the
+    footer zone closed and a script key equal to the line.  Seen on its own by
+    :func:`normalize_text`, such a line gets that very pass again (same rules,
+    same state), so it comes back unchanged as long as it is also a fixed point
+    of :func:`normalize_line` and does not look like HTML (see
+    :func:`is_settled_normal`).
+    """
     removed: list[Removed] = []
+    settled: list[bool] = []
     if not text:
-        return "", removed
+        return "", removed, settled
     text = _SURROGATE.sub("", text)
     if looks_like_html(text):
         page = read_html(text)
@@ -342,26 +357,45 @@ def clean(text: str, *, keep_html_title=True):
         # stripping menu words or markup can expose residue the rules catch on
         # a second look: repeat until the line is stable, so that cleaning is
         # idempotent (normalize_text leaves every paragraph as it is)
+        stable = False
         for _ in range(4):
             if not line:
                 break
             before = line
-            line, footer = _clean_line(line, no, removed, footer, seen >= 0.6 * total)
+            open_zone = not footer
+            line, footer, plain = _clean_line(line, no, removed, footer, seen >= 0.6 * total)
             if line == before:
+                stable = open_zone and plain
                 break
             line = normalize_line(line)
         if line:
             kept.append(line)
-    return "\n".join(kept), removed
+            settled.append(stable)
+    return "\n".join(kept), removed, settled
+
+
+def is_settled_normal(line: str) -> bool:
+    """Whether a settled line of :func:`_clean` is its own :func:`normalize_text`.
+
+    ``normalize_text`` of such a line strips no surrogates and no line breaks
+    (the reader did), reads no HTML (checked here), normalises the line to
+    itself (checked here), gives it the residue pass that left it unchanged in
+    the reader, and converts a script key that equals the line.
+    """
+    return not looks_like_html(line) and normalize_line(line) == line
 
 
 def _clean_line(line, no, removed, footer, late):
     """One pass of the residue rules over a normalised line.
 
-    Returns ``(line, footer)``: the line with residue taken out ("" when all of
-    it is residue) and whether the footer zone has begun.
+    Returns ``(line, footer, plain)``: the line with residue taken out ("" when
+    all of it is residue), whether the footer zone has begun, and whether the
+    line's script key (simplified) was the line itself.
     """
     key = _key(line)
+    # the key is the line itself when it holds no CJK; then only an ASCII line
+    # is sure to be its own simplified form (to_simplified skips ASCII alone)
+    plain = key == line if key is not line else line.isascii()
     if "|" in key or "｜" in key or "¦" in key:
         reason = _line_reason(line, key)
         if reason is None:
@@ -369,7 +403,7 @@ def _clean_line(line, no, removed, footer, late):
             removed.append(Removed("|", "table-markup", no))
             line = normalize_line(stripped)
             if not line:
-                return "", footer
+                return "", footer, False
             key = _key(line)
     reason = _line_reason(line, key)
     if reason is None and footer:
@@ -381,7 +415,7 @@ def _clean_line(line, no, removed, footer, late):
         removed.append(Removed(line, reason, no))
         if reason in ("footer", "copyright", "menu") and _FOOTER_MARKERS.search(key) and late:
             footer = True
-        return "", footer
+        return "", footer, False
     if _WATERMARK.search(key):
         new = _WATERMARK.sub("", line).strip()
         if new != line:
@@ -391,7 +425,7 @@ def _clean_line(line, no, removed, footer, late):
     line, edge = _strip_edges(line, key)
     for e in edge:
         removed.append(Removed(e, "menu", no))
-    return line, footer
+    return line, footer, plain
 
 
 def _footer_line(key: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from .clean import clean, to_simplified as _to_simplified
+from .clean import _clean, to_simplified as _to_simplified
 from .decode import load
 from .metadata import extract_metadata
 from .report import Report
@@ -100,7 +100,7 @@ def parse_report(text, *, id=None, to_simplified=True) -> Report:
 def _build(raw, enc, path, *, id, to_simplified) -> Report:
     if id is not None and not isinstance(id, str):
         raise TypeError(f"id must be a str, not {type(id).__name__}")
-    original, removed = clean(raw)
+    original, removed, settled = _clean(raw)
     text = _to_simplified(original) if to_simplified else original
     headings, paragraphs = segment(text)
     metadata = extract_metadata(text if to_simplified else _to_simplified(text),
@@ -110,8 +110,10 @@ def _build(raw, enc, path, *, id, to_simplified) -> Report:
     if id is None:
         id = (_file_id(path) if path
               else hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:12])
-    return Report(id=id, text=text, original=original, raw=raw, removed=removed,
-                  metadata=metadata, units=units, items=items, encoding=enc, path=path)
+    report = Report(id=id, text=text, original=original, raw=raw, removed=removed,
+                    metadata=metadata, units=units, items=items, encoding=enc, path=path)
+    report._settled = settled
+    return report
 
 
 def _file_id(path: str) -> str:

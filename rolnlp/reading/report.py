@@ -215,6 +215,8 @@ class Report:
         self.encoding = encoding
         self.path = path
         self.url = url
+        # per line of ``original``: settled by the cleaner (rolnlp.reading.clean._clean)
+        self._settled = None
 
     def __repr__(self) -> str:
         m = self.metadata
@@ -296,6 +298,26 @@ class Report:
             if path:
                 by_path[path]["paragraphs"] += 1
         return roots
+
+    def _normal_texts(self, texts) -> list:
+        """Those of ``texts`` known to be their own ``normalize_text``, without running it.
+
+        A text qualifies when it is a whole line of the report that the
+        cleaner left settled, the same in ``original`` and in ``text``, and
+        passes :func:`~rolnlp.reading.clean.is_settled_normal`.  Other texts
+        may be normal too; they are just not known to be.
+        """
+        from .clean import is_settled_normal
+
+        settled = self._settled
+        if not settled:
+            return []
+        lines = self.text.split("\n")
+        original = self.original.split("\n") if self.original != self.text else lines
+        if not len(lines) == len(original) == len(settled):
+            return []
+        candidates = {ln for ln, o, ok in zip(lines, original, settled) if ok and ln == o}
+        return [t for t in texts if t in candidates and is_settled_normal(t)]
 
     def to_dataframe(self, level: str = "paragraph"):
         """One row per unit with the report's metadata (a pandas DataFrame).

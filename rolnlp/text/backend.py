@@ -195,7 +195,7 @@ def instance(userdict: str, words: tuple) -> tuple:
             return hit
         entries = parse_userdict(userdict) if userdict else []
         jb = _build(entries, words)
-        hit = _instances[key] = (jb, FastCutter(jb))
+        hit = _instances[key] = (jb, FastCutter(jb, cache_key=dictcache.cache_key(entries, words)))
         while len(_instances) > MAX_INSTANCES:
             _instances.popitem(last=False)
         logger.debug("jieba instance built: %d dictionary entries, %d extra words",

@@ -243,10 +243,25 @@ def prune(directory, *, keep=None, max_files: int = MAX_FILES) -> list:
         return removed
     files.sort(reverse=True)
     kept = 0
+    kept_names = set()
     for _mtime, p in files:
         if p.name.startswith("prefix-") and (kept < max_files or (keep and p == Path(keep))):
             kept += 1
+            kept_names.add(p.name[len("prefix-"):-len(".dict")])
             continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except OSError as e:
+            logger.info("cannot remove old tokenizer cache %s: %s", p, e)
+    # the compiled route's packed form of a dictionary goes with it
+    try:
+        routes = [p for p in directory.iterdir()
+                  if p.name.startswith("route-") and p.name.endswith(".npz")
+                  and p.name[len("route-"):-len(".npz")] not in kept_names]
+    except OSError:
+        routes = []
+    for p in routes:
         try:
             p.unlink()
             removed.append(p)

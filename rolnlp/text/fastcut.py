@@ -13,7 +13,11 @@ computation with less interpreter work:
   chosen route are bit-for-bit jieba's);
 * blocks and HMM runs already cut are remembered (bounded caches): official
   reports repeat a great many clauses, and a block's tokens depend on the
-  block alone.
+  block alone;
+* with numba installed (``pip install rolnlp[fast]``) the whole cut, HMM
+  included, runs as compiled code once a cutter has cut
+  :data:`rolnlp.text.compiled.THRESHOLD` characters (same tokens; see
+  :mod:`rolnlp.text.compiled`).
 
 The cutter reads the jieba instance's dictionary and never changes it; it
 must not be shared with code that adds words to that instance afterwards
@@ -28,9 +32,13 @@ True
 """
 from __future__ import annotations
 
+import logging
+import threading
 from math import log
 
-from . import hmm
+from . import compiled as _compiled, hmm
+
+logger = logging.getLogger(__name__)
 
 _CACHE_LIMIT = 100_000  # entries per cache generation
 _MAX_CACHED_BLOCK = 64  # longer blocks are rarely repeated
@@ -84,6 +92,14 @@ class FastCutter:
     ----------
     jb : jieba.Tokenizer
         An initialised instance whose dictionary is final.
+    compiled : bool or None, default None
+        Use the compiled route of :mod:`rolnlp.text.compiled` (needs numba,
+        ``pip install rolnlp[fast]``; same tokens).  None: once this cutter
+        has cut ``compiled.THRESHOLD`` characters, if numba is installed;
+        True: from the start, if numba is installed; False: never.
+    cache_key : str, optional
+        The dictionary's :func:`rolnlp.text.dictcache.cache_key`, so that the
+        compiled route's packed dictionary is cached on disk too.
 
     Notes
     -----
@@ -97,7 +113,7 @@ class FastCutter:
     ['依法行政']
     """
 
-    def __init__(self, jb):
+    def __init__(self, jb, compiled: "bool | None" = None, cache_key: "str | None" = None):
         import jieba
         from jieba import finalseg
 
@@ -118,6 +134,61 @@ class FastCutter:
         # the HMM splits words jieba was told to split (del_word / freq 0);
         # that global set only grows, so its size tells when caches went stale
         self._n_force = len(finalseg.Force_Split_Words)
+        # the compiled route (rolnlp[fast]), switched on once enough text was cut
+        self._compiled = None
+        self._parked = None  # a compiled route switched off by use_compiled(False)
+        self._cache_key = cache_key
+        use = compiled is not False and _compiled.available()
+        self._python_chars = 0 if use else -1
+        self._compile_lock = threading.Lock()
+        if use and compiled:
+            self._switch_to_compiled()
+
+    def _switch_to_compiled(self) -> None:
+        with self._compile_lock:
+            if self._compiled is not None or self._python_chars < 0:
+                return
+            try:
+                self._compiled = _compiled.CompiledRoute(self._freq, self._total,
+                                                         self._cache_key)
+            except Exception as e:  # a broken numba install must not stop tokenizing
+                logger.warning("compiled route unavailable, cutting in Python: %s", e)
+            else:
+                self.clear()  # the Python route's caches are not used any more
+            self._python_chars = -1
+
+    def use_compiled(self, enabled: bool) -> bool:
+        """Switch the compiled route on now (if numba is installed) or off for good.
+
+        Returns
+        -------
+        bool
+            Whether the compiled route is in use afterwards.
+
+        Example
+        -------
+        >>> from rolnlp.text.backend import stock_jieba
+        >>> FastCutter(stock_jieba()).use_compiled(False)
+        False
+        """
+        with self._compile_lock:
+            if not enabled:
+                if self._compiled is not None:
+                    self._parked = self._compiled  # kept: switching back costs nothing
+                self._compiled = None
+                self._python_chars = -1
+                return False
+            if self._compiled is None and self._parked is not None:
+                self._compiled, self._parked = self._parked, None
+        if self._compiled is None and _compiled.available():
+            self._python_chars = 0
+            self._switch_to_compiled()
+        return self._compiled is not None
+
+    @property
+    def is_compiled(self) -> bool:
+        """True once this cutter computes routes with the compiled kernel."""
+        return self._compiled is not None
 
     def clear(self) -> None:
         """Forget every cut block and HMM run (the dictionary is untouched).
@@ -248,6 +319,17 @@ class FastCutter:
         if len(self._finalseg.Force_Split_Words) != self._n_force:
             self.clear()  # del_word sets a frequency to 0
             self._n_force = len(self._finalseg.Force_Split_Words)
+            if self._compiled is not None:  # its trie holds the old frequencies
+                self._compiled = None
+                self._python_chars = 0
+            self._parked = None
+            self._cache_key = None  # the dictionary no longer matches its cached form
+        if self._compiled is not None:
+            return self._cut_compiled(text, HMM)
+        if self._python_chars >= 0:
+            self._python_chars += len(text)
+            if self._python_chars > _compiled.THRESHOLD:
+                self._switch_to_compiled()
         out: list = []
         blocks = self._blocks
         re_han, re_skip = self._re_han, self._re_skip
@@ -274,3 +356,21 @@ class FastCutter:
                         out.extend(x)
         return out
 
+
+    def _cut_compiled(self, text: str, HMM: bool) -> list:
+        """:meth:`cut` by the compiled kernel: the whole text in one call, no caches needed."""
+        if not text:
+            return []
+        ends, kinds = self._compiled.cut(text, HMM)
+        toks = list(map(text.__getitem__, map(slice, [0] + ends[:-1], ends)))
+        force = self._finalseg.Force_Split_Words
+        if force and HMM:  # del_word: the HMM may not join such a word
+            hmm_words = kinds.tolist()
+            out: list = []
+            for tok, kind in zip(toks, hmm_words):
+                if kind == 2 and tok in force:
+                    out.extend(tok)
+                else:
+                    out.append(tok)
+            return out
+        return toks

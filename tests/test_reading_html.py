@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from rolnlp import read_report
+from rolnlp import parse_report, read_report
 from rolnlp.reading.html import looks_like_html, read_html, strip_html
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -161,3 +161,17 @@ def test_a_text_node_over_ten_megabytes_is_read_whole():
     body = "法治政府建设，推进依法行政。" * 260_000  # 3.6M characters, 10.9 MB in UTF-8
     page = read_html(f"<html><body><p>{body}</p><p>结尾。</p></body></html>")
     assert page.text == body + "\n结尾。"
+
+
+@pytest.mark.parametrize("page", [
+    "<p><script>x</script>\x1f",
+    "<div><nav>首页</nav>\x0b正文\x00段落\ud800。</div>",
+])
+def test_characters_xml_forbids_do_not_reach_lxml(page):
+    # lxml parses them but refuses them when a dropped node's tail moves
+    text = read_html(page).text
+    assert not any(c in text for c in "\x1f\x0b\x00\ud800")
+    report = parse_report(page)
+    units = report.units("all")
+    assert all(report.text[u.start:u.end] == u.text for u in units)
+    assert "".join(u.text for u in units) == re.sub(r"\s", "", report.text)

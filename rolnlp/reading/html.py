@@ -466,6 +466,9 @@ def _walk(root, skip):
             stack.extend(reversed(el))
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def read_html(text: str) -> Page:
     """Read the article of a saved web page.
 
@@ -489,6 +492,9 @@ def read_html(text: str) -> Page:
     >>> p.text, p.title, p.fields["发布日期"]
     ('全年办理案件12件，办结率100%。', '某区报告_某区人民政府', '2025-03-06')
     """
+    # characters XML forbids: lxml parses them but refuses them when text is
+    # moved between nodes; the cleaner drops them from the text anyway
+    text = _NOT_XML.sub("", text)
     root = _parse(text)
     if root is None:
         return Page(re.sub(r"<[^<>]{0,2000}>", "\n", text))

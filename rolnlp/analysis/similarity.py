@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 NEIGHBOUR_COLUMNS = ["report_id", "rank", "neighbour_id", "similarity"]
 MATRIX_LIMIT = 5_000  # reports; beyond this a dense matrix is refused
-_BLOCK_CELLS = 20_000_000  # similarities held at once (160 MB of float64)
+_BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with the
+# negated copy and the partition indices about 100 MB)
 
 
 def _identity(tokens):

@@ -550,8 +550,7 @@ def _rss_mb():
 
 
 def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, labels,
-             seed_words, reuse_threshold, resume=True, neighbours=10,
-             topic_sample=TOPIC_SAMPLE):
+             seed_words, reuse_threshold, resume=True, neighbours=10):
     from tqdm.auto import tqdm
 
     from .distinctive import distinctive_from_counts
@@ -615,7 +614,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
 
         stage("topics")
         tm, examples = _fit_topics(streamed, n_topics=n_topics, random_state=random_state,
-                                   seed_words=seed_words, sample_size=topic_sample)
+                                   seed_words=seed_words, sample_size=TOPIC_SAMPLE)
         tm, topic_paths = _mine_topics(None, out, n_topics=n_topics,
                                        random_state=random_state, progress=False,
                                        seed_words=seed_words, tokens=None, model_dir=True,

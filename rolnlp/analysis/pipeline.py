@@ -539,6 +539,17 @@ def _report_texts_of(streamed):
     return texts
 
 
+def _lazy_texts(streamed):
+    """Report texts read back one batch at a time, as often as they are iterated."""
+    from .reuse import ReportTexts
+
+    def pairs():
+        for b in streamed.batches:
+            yield from b.texts().items()
+
+    return ReportTexts(pairs)
+
+
 def _rss_mb():
     """(current RSS, peak RSS) of this process in MB, where /proc tells them."""
     try:
@@ -667,7 +678,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         bar.update()
 
         stage("reuse")
-        reuse = find_reuse(_report_texts_of(streamed), threshold=reuse_threshold,
+        reuse = find_reuse(_lazy_texts(streamed), threshold=reuse_threshold,
                            progress=False)
         put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
         put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))

@@ -295,6 +295,10 @@ def _stream_base(model, classify):
                        "tokenizer": tokenizer_fingerprint()}, sort_keys=True)
 
 
+# the paragraph-table columns later stages use (the batch files keep them all)
+_KEPT = frozenset(("report_id", "report_title", "region", "province", "city", "year", "level",
+                   "kind", "section", "heading", "index", "start", "end", "label", "labels",
+                   "confidence", "text"))
 _DROPPED = ("evidence",)  # per-class probabilities and evidence terms are not used downstream
 
 
@@ -349,9 +353,12 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
         out.errors.extend(errors)
         if len(table):
             if out.table_columns is None:
-                out.table_columns = list(table.columns)
+                out.table_columns = [c for c in table.columns if c in _KEPT]
             chars = table["text"].fillna("").astype(str).str.len().to_numpy()
-            table = table.drop(columns=["text"])
+            table = table[[c for c in table.columns if c in _KEPT and c != "text"]]
+            if "labels" in table.columns:
+                table["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
+                                   for x in table["labels"]]
             table["chars"] = chars
             metas.append(table)
         out.starts.append(out.starts[-1] + len(table))
@@ -612,12 +619,9 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         names = report_names(rows.set_index("report_id").reindex(report_ids).reset_index())
         bar.update()
 
-        stage("classify")
+        stage("classify")  # done while streaming, unless labels are given
         if not classify:
             df["label"], df["labels"], df["confidence"] = _given_labels(streamed, labels)
-        elif "labels" in df.columns:
-            df["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
-                            for x in df["labels"]]
         bar.update()
 
         stage("tokenize")  # done once per paragraph while streaming

@@ -262,7 +262,7 @@ BATCH_SIZE = 64  # reports per streamed batch (and per file in the work area)
 
 class _Streamed:
     """What the streamed stage leaves in memory: the paragraph table without its
-    text (``chars`` instead), one entry per batch file, and the audit."""
+    text (``chars`` instead) and one entry per batch file."""
 
     def __init__(self):
         self.batches = []      # SpilledBatch, in input order
@@ -271,8 +271,6 @@ class _Streamed:
         self.errors = []
         self.table_columns = None
         self.meta = None
-        self.audit = None
-        self.mentions = None
 
     def rows(self, j):
         return self.starts[j], self.starts[j + 1]
@@ -334,7 +332,7 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
         batch_size=BATCH_SIZE) if todo else ())
     todo = set(todo)
     out = _Streamed()
-    metas, audits, mentions = [], [], []
+    metas = []
     for j, path in enumerate(paths):
         if j in todo:
             batch = next(computed)
@@ -347,7 +345,6 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
         # read back in both cases, so a resumed run sees exactly what a fresh one does
         sb = SpilledBatch(path)
         table, texts, errors = sb.table(), sb.texts(), sb.errors()
-        audit, mention = sb.frame("audit"), sb.frame("mentions")
         out.batches.append(sb)
         out.report_ids.extend(texts)
         out.errors.extend(errors)
@@ -362,18 +359,29 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
             table["chars"] = chars
             metas.append(table)
         out.starts.append(out.starts[-1] + len(table))
-        if audit is not None:
-            audits.append(audit)
-            mentions.append(mention)
     removed = remove_stale(directory, names)
     if removed:
         logger.info("analyze: removed %d stale batch files", removed)
     out.meta = concat_frames(metas) if metas else pd.DataFrame()
     if out.table_columns is None:
         out.table_columns = list(out.meta.columns)
-    out.audit = pd.concat(audits, ignore_index=True) if audits else None
-    out.mentions = pd.concat(mentions, ignore_index=True) if mentions else None
     return out
+
+
+def _audit_frames(streamed):
+    """The audit rows and indicator mentions of all batches (read when written,
+    so they are not held through the topic and compare stages)."""
+    import pandas as pd
+
+    audits, mentions = [], []
+    for b in streamed.batches:
+        audit = b.frame("audit")
+        if audit is not None:
+            audits.append(audit)
+            mentions.append(b.frame("mentions"))
+    if not audits:
+        return None, None
+    return pd.concat(audits, ignore_index=True), pd.concat(mentions, ignore_index=True)
 
 
 def _given_labels(streamed, labels):
@@ -687,7 +695,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
         put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))
         indicators = None
-        audit_df, mention_df = streamed.audit, streamed.mentions
+        audit_df, mention_df = _audit_frames(streamed)
         if audit_df is not None:
             from ..audit import indicator_table
 

@@ -3,9 +3,11 @@
 Corpora are seeded synthetic reports recombined from real paragraphs (see
 ``synthetic_corpus.py``), written once per size.  Every size and job count
 runs ``rolnlp.analyze(directory, ...)`` in a fresh subprocess, so reports are
-streamed from disk as users run it.  Printed per run: wall seconds, CPU
-seconds (the process and its worker processes), peak resident memory of the
-main process and of the largest worker, and the seconds of each stage; then
+streamed from disk as users run it, into an output directory emptied first
+(so no batch is resumed from an earlier run).  Printed per run: wall seconds,
+CPU seconds (the process and its worker processes), peak resident memory of
+the main process and of the largest worker, the seconds of each stage and the
+main process's peak resident memory (VmHWM) at the end of each stage; then
 the speed-up of ``--jobs 2`` over one job at each size (runs are interleaved:
 sizes in increasing order, both job counts at each size) and the growth of
 time and memory per report, extrapolated to 100,000 reports.
@@ -16,7 +18,7 @@ Nothing is written into the repository except, with ``--keep``, to
 Usage::
 
     python benchmarks/bench_analyze.py                          # 100 and 1,000 reports, 1 and 2 jobs
-    python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run
+    python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run (~1 h)
     python benchmarks/bench_analyze.py --sizes 500 --jobs 1 --n-topics 11
 """
 from __future__ import annotations

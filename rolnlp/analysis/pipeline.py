@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from ..errors import LabelError, ReportError
-from ._units import as_reports, tokenize_texts
+from ._units import as_reports
 
 logger = logging.getLogger(__name__)
 

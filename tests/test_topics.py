@@ -341,3 +341,19 @@ def test_load_refuses_oversized_files(fitted, tmp_path, monkeypatch):
     monkeypatch.setattr(topic_io, "LIMITS", Limits(max_manifest_bytes=1000))
     with pytest.raises(ModelError):
         TopicModel.load(path, tokenizer=SpaceTokenizer())
+
+
+def test_saved_paragraph_metadata_roundtrips(seed_paths, tmp_path):
+    import rolnlp
+
+    tm = TopicModel(n_topics=3, random_state=0, progress=False).fit(
+        [rolnlp.read_report(p) for p in seed_paths[:2]])
+    loaded = TopicModel.load(tm.save(tmp_path / "tm"))
+    cols = [c for c in ("report_id", "region", "province", "year", "level", "index", "kind",
+                        "section", "topic") if c in tm.documents_.columns]
+    assert cols and len(loaded.documents_) == len(tm.documents_)
+    for c in cols:
+        want = [None if pd.isna(v) else v for v in tm.documents_[c].tolist()]
+        got = [None if pd.isna(v) else v for v in loaded.documents_[c].tolist()]
+        assert got == want, c
+    pd.testing.assert_frame_equal(loaded.topics_per_report(), tm.topics_per_report())

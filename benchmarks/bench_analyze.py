@@ -3,9 +3,11 @@
 Corpora are seeded synthetic reports recombined from real paragraphs (see
 ``synthetic_corpus.py``), written once per size.  Every size and job count
 runs ``rolnlp.analyze(directory, ...)`` in a fresh subprocess, so reports are
-streamed from disk as users run it.  Printed per run: wall seconds, CPU
-seconds (the process and its worker processes), peak resident memory of the
-main process and of the largest worker, and the seconds of each stage; then
+streamed from disk as users run it, into an output directory emptied first
+(so no batch is resumed from an earlier run).  Printed per run: wall seconds,
+CPU seconds (the process and its worker processes), peak resident memory of
+the main process and of the largest worker, the seconds of each stage and the
+main process's peak resident memory (VmHWM) at the end of each stage; then
 the speed-up of ``--jobs 2`` over one job at each size (runs are interleaved:
 sizes in increasing order, both job counts at each size) and the growth of
 time and memory per report, extrapolated to 100,000 reports.
@@ -16,7 +18,7 @@ Nothing is written into the repository except, with ``--keep``, to
 Usage::
 
     python benchmarks/bench_analyze.py                          # 100 and 1,000 reports, 1 and 2 jobs
-    python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run
+    python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run (~1 h)
     python benchmarks/bench_analyze.py --sizes 500 --jobs 1 --n-topics 11
 """
 from __future__ import annotations
@@ -35,18 +37,21 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-_STAGE = re.compile(r"analyze: stage (\w+) took ([\d.]+) s")
+_STAGE = re.compile(r"analyze: stage (\w+) took ([\d.]+) s(?: \(RSS (\d+) MB, peak (\d+) MB\))?")
 
 
 class _Stages(logging.Handler):
     def __init__(self):
         super().__init__(logging.INFO)
         self.times = {}
+        self.peaks = {}
 
     def emit(self, record):
         m = _STAGE.match(record.getMessage())
         if m:
             self.times[m.group(1)] = float(m.group(2))
+            if m.group(4):
+                self.peaks[m.group(1)] = int(m.group(4))
 
 
 def child(args):
@@ -70,7 +75,7 @@ def child(args):
     print(json.dumps({"seconds": wall, "cpu_seconds": cpu, "paragraphs": n_par,
                       "main_peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-                      / 1024, "stages": handler.times}))
+                      / 1024, "stages": handler.times, "stage_peaks_mb": handler.peaks}))
 
 
 def main(argv=None):
@@ -101,6 +106,10 @@ def main(argv=None):
             build(corpus_dir, n, seed=args.seed, pool=pool)
         for jobs in args.jobs:
             out = base / f"out_{n}_{jobs}"
+            if out.exists():  # a fresh run each time: nothing resumed from an earlier one
+                import shutil
+
+                shutil.rmtree(out)
             cmd = [sys.executable, __file__, "--child", "--dir", str(corpus_dir), "--out",
                    str(out), "--n-topics", str(args.n_topics), "--jobs", str(jobs)]
             res = subprocess.run(cmd, capture_output=True, text=True)
@@ -114,6 +123,9 @@ def main(argv=None):
                   f"wall {row['seconds']:8.1f} s  cpu {row['cpu_seconds']:8.1f} s  "
                   f"main peak {row['main_peak_mb']:7.0f} MB  worker peak "
                   f"{row['worker_peak_mb']:6.0f} MB  [{stages}]", flush=True)
+            if row.get("stage_peaks_mb"):
+                print("         peak MB after each stage: " + " ".join(
+                    f"{k}={v}" for k, v in row["stage_peaks_mb"].items()), flush=True)
 
     print("\nspeed-up of 2 jobs over 1 (wall time; read stage = read+classify+tokenize+audit)")
     for n in sorted(set(args.sizes)):

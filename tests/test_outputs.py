@@ -11,6 +11,7 @@ import pytest
 from rolnlp.analysis import analyze
 from rolnlp.analysis.outputs import (LOCK_NAME, MANIFEST_NAME, OutputDir, OutputError,
                                      read_manifest, safe_text, spreadsheet_safe, write_csv)
+from rolnlp.analysis.spill import WORK_DIR
 from rolnlp.cli import main
 
 from conftest import REPORTS
@@ -30,7 +31,9 @@ def two_reports(tmp_path):
 
 
 def _files(d):
-    return sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())
+    """Files under ``d`` outside the work area (batch results kept for resuming)."""
+    return sorted(str(p.relative_to(d)) for p in d.rglob("*")
+                  if p.is_file() and p.relative_to(d).parts[0] != WORK_DIR)
 
 
 def test_rerun_removes_its_own_stale_outputs_and_nothing_else(two_reports, tmp_path):

@@ -341,3 +341,38 @@ def test_load_refuses_oversized_files(fitted, tmp_path, monkeypatch):
     monkeypatch.setattr(topic_io, "LIMITS", Limits(max_manifest_bytes=1000))
     with pytest.raises(ModelError):
         TopicModel.load(path, tokenizer=SpaceTokenizer())
+
+
+def test_saved_paragraph_metadata_roundtrips(seed_paths, tmp_path):
+    import rolnlp
+
+    tm = TopicModel(n_topics=3, random_state=0, progress=False).fit(
+        [rolnlp.read_report(p) for p in seed_paths[:2]])
+    loaded = TopicModel.load(tm.save(tmp_path / "tm"))
+    cols = [c for c in ("report_id", "region", "province", "year", "level", "index", "kind",
+                        "section", "topic") if c in tm.documents_.columns]
+    assert cols and len(loaded.documents_) == len(tm.documents_)
+    for c in cols:
+        want = [None if pd.isna(v) else v for v in tm.documents_[c].tolist()]
+        got = [None if pd.isna(v) else v for v in loaded.documents_[c].tolist()]
+        assert got == want, c
+    pd.testing.assert_frame_equal(loaded.topics_per_report(), tm.topics_per_report())
+
+
+def test_format_3_models_still_load(fitted, tmp_path):
+    from rolnlp.analysis import topic_io
+    from rolnlp.persistence import load_bundle, save_bundle
+
+    payload, arrays = load_bundle(fitted.save(tmp_path / "v4"), kind=topic_io.KIND,
+                                  limits=topic_io.LIMITS)
+    loaded = TopicModel.load(tmp_path / "v4", tokenizer=SpaceTokenizer())
+    docs = loaded.documents_
+    # the same model as format 3 wrote it: metadata as JSON lists in the manifest
+    payload = {**payload, "version": 3,
+               "documents": {c: [topic_io._jsonable(v) for v in docs[c].tolist()]
+                             for c in docs.columns}}
+    arrays = {k: v for k, v in arrays.items() if not k.startswith("col_")}
+    save_bundle(tmp_path / "v3", kind=topic_io.KIND, manifest=payload, arrays=arrays)
+    old = TopicModel.load(tmp_path / "v3", tokenizer=SpaceTokenizer())
+    pd.testing.assert_frame_equal(old.topics_per_report(), loaded.topics_per_report())
+    pd.testing.assert_frame_equal(old.get_topic_info(), loaded.get_topic_info())

@@ -120,7 +120,43 @@ def distinctive_terms(corpus_or_df, by="report_id", group=None, top_n=20, *,
     counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                shape=(len(groups), len(vocab)))
     counts.sum_duplicates()
-    terms = np.array(list(vocab), dtype=object)
+    return distinctive_from_counts(groups, counts, list(vocab), by=by, group=group,
+                                   top_n=top_n, prior=prior, prior_scale=prior_scale,
+                                   min_count=min_count)
+
+
+def distinctive_from_counts(groups, counts, terms, *, by="report_id", group=None, top_n=20,
+                            prior="corpus", prior_scale=0.1, min_count=2):
+    """:func:`distinctive_terms` from term counts already summed per group.
+
+    Parameters
+    ----------
+    groups : sequence
+        Group names, one per row of ``counts``.
+    counts : scipy.sparse matrix, shape (n_groups, n_terms)
+        Term counts (terms of two or more characters).
+    terms : sequence of str
+        The term of each column.
+    by, group, top_n, prior, prior_scale, min_count : see :func:`distinctive_terms`
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`distinctive_terms`.
+
+    Example
+    -------
+    >>> from scipy import sparse
+    >>> c = sparse.csr_matrix([[3, 0], [0, 3]])
+    >>> distinctive_from_counts(["a", "b"], c, ["复议", "普法"], top_n=1)["term"].tolist()
+    ['复议', '普法']
+    """
+    import pandas as pd
+    from scipy import sparse
+
+    groups = pd.Index(groups)
+    counts = sparse.csr_matrix(counts, dtype=np.float64)
+    terms = np.array(list(terms), dtype=object)
     total = np.asarray(counts.sum(axis=0)).ravel()
     if prior == "corpus":
         a = np.maximum(prior_scale * total, 1e-9)

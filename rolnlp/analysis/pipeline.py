@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from ..errors import LabelError, ReportError
-from ._units import as_reports, tokenize_texts
+from ._units import as_reports
 
 logger = logging.getLogger(__name__)
 
@@ -30,38 +30,6 @@ def _paragraph_table(reports):
     frames = [f for f in frames if len(f)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["report_id", "region", "year", "level", "index", "text"])
-
-
-def _labels_for(df, labels, model, n_jobs):
-    """Category label per paragraph row: given, computed by a callable, or classified."""
-    import pandas as pd
-
-    texts = df["text"].tolist()
-    if labels is None:
-        from ..classification import classify
-        from ..classification.api import unit_contexts
-
-        # each unit's section and kind, as classify_report uses them
-        preds = classify(texts, model=model, n_jobs=n_jobs, context=unit_contexts(df))
-        return ([p.label for p in preds], [";".join(p.labels) for p in preds],
-                [round(float(p.confidence), 4) for p in preds])
-    if callable(labels):
-        out = list(labels(texts))
-    elif isinstance(labels, pd.DataFrame):
-        if "label" not in labels.columns:
-            raise LabelError("a labels DataFrame needs a 'label' column")
-        if {"report_id", "index"} <= set(labels.columns):
-            key = labels.set_index(["report_id", "index"])["label"]
-            out = [key.get((r, i)) for r, i in zip(df["report_id"], df["index"])]
-        else:
-            out = labels["label"].tolist()
-    else:
-        out = list(labels)
-    if len(out) != len(df):
-        raise LabelError(f"got {len(out)} labels for {len(df)} paragraphs")
-    if any(x is None for x in out):
-        raise LabelError("some paragraphs have no label")
-    return out, out, [None] * len(out)
 
 
 def mine_topics(source: str | os.PathLike | Any, out_dir: str | os.PathLike, *,
@@ -125,14 +93,17 @@ def _output_dir(path):
 
 
 def _mine_topics(reports, out, *, n_topics, random_state, progress, seed_words, tokens,
-                 model_dir, names=None):
+                 model_dir, names=None, fitted=None, examples=None):
     from .plots import (plot_coherence, plot_topic_prevalence, plot_topics,
                         plot_topics_over_time, report_names, save_figure)
     from .topics import TopicModel
 
-    tm = TopicModel(n_topics=n_topics, random_state=random_state, seed_words=seed_words,
-                    progress=progress)
-    tm.fit(reports, tokens=tokens)
+    if fitted is not None:  # fitted by the caller (``reports`` unused)
+        tm = fitted
+    else:
+        tm = TopicModel(n_topics=n_topics, random_state=random_state, seed_words=seed_words,
+                        progress=progress)
+        tm.fit(reports, tokens=tokens)
     if names is None:
         names = report_names(_report_rows(reports))
     paths = {}
@@ -170,8 +141,9 @@ def _mine_topics(reports, out, *, n_topics, random_state, progress, seed_words, 
         put("fig_topics_by_province", save_figure(getattr(ax, "figure", ax),
                                                   f("topics_by_province.png")))
         plt.close("all")
-    put("topic_examples", _write_csv(tm.get_representative_docs(top_n=3),
-                                     f("topic_examples.csv")))
+    if examples is None:
+        examples = tm.get_representative_docs(top_n=3)
+    put("topic_examples", _write_csv(examples, f("topic_examples.csv")))
     if model_dir:
         put("topic_model", tm.save(f("topic_model")))
     return tm, paths
@@ -192,7 +164,7 @@ def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.Path
             n_topics: int | str = "auto", random_state: int = 0, progress: bool = True,
             n_jobs: int = 1, model: Any = None, labels: Any = None,
             seed_words: dict | str | None = None,
-            reuse_threshold: float = 0.8) -> dict[str, str]:
+            reuse_threshold: float = 0.8, resume: bool = True) -> dict[str, str]:
     """Read, classify, mine topics and compare reports; write tables, figures and
     an HTML summary.
 
@@ -220,6 +192,12 @@ def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.Path
         Seed words for the topics (see :class:`TopicModel`).
     reuse_threshold : float, default 0.8
         Jaccard similarity above which two sentences count as reused.
+    resume : bool, default True
+        Reuse the batches an earlier (possibly interrupted) run into the same
+        ``out_dir`` left in ``out_dir/.rolnlp-work``: a batch of reports is
+        read, classified, tokenized and audited again only when its files,
+        the model, the tokenizer's lexicon or the rolnlp version changed.
+        ``False`` recomputes every batch.
 
     Returns
     -------
@@ -250,7 +228,7 @@ def analyze(directory_or_corpus: str | os.PathLike | Any, out_dir: str | os.Path
         return _analyze(directory_or_corpus, out, n_topics=n_topics,
                         random_state=random_state, progress=progress, n_jobs=n_jobs,
                         model=model, labels=labels, seed_words=seed_words,
-                        reuse_threshold=reuse_threshold)
+                        reuse_threshold=reuse_threshold, resume=resume)
 
 
 def _sources(source, progress):
@@ -274,48 +252,344 @@ def _sources(source, progress):
     return [(r, r.id) for r in with_safe_ids(reports)], unreadable
 
 
-def _stream(items, *, model, classify, n_jobs, progress):
-    """Read, classify, tokenize and audit ``items`` in batches; keep the results compactly."""
+TOPIC_SAMPLE = 20_000
+"""Paragraphs topics are fitted on at most: larger corpora are fitted on a seeded
+sample of this many and the other paragraphs get the fitted model's topics, so
+the topic stage needs the same memory at any corpus size."""
+
+BATCH_SIZE = 64  # reports per streamed batch (and per file in the work area)
+
+
+class _Streamed:
+    """What the streamed stage leaves in memory: the paragraph table without its
+    text (``chars`` instead) and one entry per batch file."""
+
+    def __init__(self):
+        self.batches = []      # SpilledBatch, in input order
+        self.starts = [0]      # first paragraph row of each batch, then the total
+        self.report_ids = []   # readable reports, in input order
+        self.errors = []
+        self.table_columns = None
+        self.meta = None
+
+    def rows(self, j):
+        return self.starts[j], self.starts[j + 1]
+
+
+def _stream_base(model, classify):
+    """The part of every batch's key that is not its files: ``None`` when it
+    cannot be fingerprinted (a model object), which turns resuming off."""
+    import json
+
+    from .._version import __version__
+    from ..classification.features import tokenizer_fingerprint
+    from .spill import FORMAT, model_fingerprint
+
+    fp = model_fingerprint(model) if classify else "no-model"
+    if fp is None:
+        return None
+    return json.dumps({"format": FORMAT, "version": __version__, "model": fp,
+                       "classify": classify, "audit": True, "batch": BATCH_SIZE,
+                       "tokenizer": tokenizer_fingerprint()}, sort_keys=True)
+
+
+# the paragraph-table columns later stages use (the batch files keep them all)
+_KEPT = frozenset(("report_id", "report_title", "region", "province", "city", "year", "level",
+                   "kind", "section", "heading", "index", "start", "end", "label", "labels",
+                   "confidence", "text"))
+_DROPPED = ("evidence",)  # per-class probabilities and evidence terms are not used downstream
+
+
+def _compact(table):
+    return table.drop(columns=[c for c in table.columns
+                               if c.startswith("p_") or c in _DROPPED])
+
+
+def _stream(items, *, model, classify, n_jobs, progress, work, resume):
+    """Read, classify, tokenize and audit ``items`` in batches, each written to
+    ``work/batches`` (reused when its key matches); keep only compact results."""
     import pandas as pd
 
-    from .stream import TokenStore, process_reports
-
-    frames, audits, mentions, errors = [], [], [], []
-    tokens = TokenStore()
-    texts: dict = {}
-    for batch in process_reports([i for i, _ in items], [d for _, d in items], model=model,
-                                 classify=classify, audit=True, n_jobs=n_jobs,
-                                 progress=progress):
-        if len(batch.table):
-            # per-class probabilities and evidence terms are not used downstream
-            frames.append(batch.table.drop(columns=[c for c in batch.table.columns
-                                                    if c.startswith("p_") or c == "evidence"]))
-        tokens.extend(batch.tokens)
-        texts.update(batch.texts)
-        errors.extend(batch.errors)
-        if batch.audit is not None:
-            audits.append(batch.audit)
-            mentions.append(batch.mentions)
     from ..reading.table import concat_frames
+    from .spill import SpilledBatch, batch_key, remove_stale, save_batch
+    from .stream import process_reports
 
-    df = concat_frames(frames)
-    audit_df = pd.concat(audits, ignore_index=True) if audits else None
-    mention_df = pd.concat(mentions, ignore_index=True) if mentions else None
-    return df, tokens, texts, audit_df, mention_df, errors
+    directory = os.path.join(work, "batches")
+    os.makedirs(directory, exist_ok=True)
+    chunks = [items[i:i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+    base = _stream_base(model, classify)
+    if base is None:
+        resume = False
+        base = f"unkeyed-{os.getpid()}-{time.time_ns()}"
+    names = [batch_key(base, [i for i, _ in c], [d for _, d in c]) + ".npz" for c in chunks]
+    paths = [os.path.join(directory, n) for n in names]
+    todo = [j for j, p in enumerate(paths) if not (resume and os.path.exists(p))]
+    logger.info("analyze: %d of %d batches to compute, %d reused from %s", len(todo),
+                len(chunks), len(chunks) - len(todo), directory)
+    computed = iter(process_reports(
+        [i for j in todo for i, _ in chunks[j]], [d for j in todo for _, d in chunks[j]],
+        model=model, classify=classify, audit=True, n_jobs=n_jobs, progress=progress,
+        batch_size=BATCH_SIZE) if todo else ())
+    todo = set(todo)
+    out = _Streamed()
+    metas = []
+    for j, path in enumerate(paths):
+        if j in todo:
+            batch = next(computed)
+            batch.table = _compact(batch.table)
+            save_batch(path, batch)
+            del batch
+            logger.debug("analyze: batch %d computed (%s)", j, names[j])
+        else:
+            logger.debug("analyze: batch %d reused (%s)", j, names[j])
+        # read back in both cases, so a resumed run sees exactly what a fresh one does
+        sb = SpilledBatch(path)
+        table, texts, errors = sb.table(), sb.texts(), sb.errors()
+        out.batches.append(sb)
+        out.report_ids.extend(texts)
+        out.errors.extend(errors)
+        if len(table):
+            if out.table_columns is None:
+                out.table_columns = [c for c in table.columns if c in _KEPT]
+            chars = table["text"].fillna("").astype(str).str.len().to_numpy()
+            table = table[[c for c in table.columns if c in _KEPT and c != "text"]]
+            if "labels" in table.columns:
+                table["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
+                                   for x in table["labels"]]
+            table["chars"] = chars
+            metas.append(table)
+        out.starts.append(out.starts[-1] + len(table))
+    removed = remove_stale(directory, names)
+    if removed:
+        logger.info("analyze: removed %d stale batch files", removed)
+    out.meta = concat_frames(metas) if metas else pd.DataFrame()
+    if out.table_columns is None:
+        out.table_columns = list(out.meta.columns)
+    return out
+
+
+def _audit_frames(streamed):
+    """The audit rows and indicator mentions of all batches (read when written,
+    so they are not held through the topic and compare stages)."""
+    import pandas as pd
+
+    audits, mentions = [], []
+    for b in streamed.batches:
+        audit = b.frame("audit")
+        if audit is not None:
+            audits.append(audit)
+            mentions.append(b.frame("mentions"))
+    if not audits:
+        return None, None
+    return pd.concat(audits, ignore_index=True), pd.concat(mentions, ignore_index=True)
+
+
+def _given_labels(streamed, labels):
+    """Category per paragraph row from ``labels`` (sequence, DataFrame or callable)."""
+    import pandas as pd
+
+    df = streamed.meta
+    if callable(labels):
+        out = []
+        for j, b in enumerate(streamed.batches):  # one batch of texts at a time
+            a, e = streamed.rows(j)
+            texts = b.table()["text"].tolist() if e > a else []
+            if texts:
+                got = list(labels(texts))
+                if len(got) != len(texts):
+                    raise LabelError(f"got {len(got)} labels for {len(texts)} paragraphs")
+                out.extend(got)
+    elif isinstance(labels, pd.DataFrame):
+        if "label" not in labels.columns:
+            raise LabelError("a labels DataFrame needs a 'label' column")
+        if {"report_id", "index"} <= set(labels.columns):
+            key = labels.set_index(["report_id", "index"])["label"]
+            out = [key.get((r, i)) for r, i in zip(df["report_id"], df["index"])]
+        else:
+            out = labels["label"].tolist()
+    else:
+        out = list(labels)
+    if len(out) != len(df):
+        raise LabelError(f"got {len(out)} labels for {len(df)} paragraphs")
+    if any(x is None for x in out):
+        raise LabelError("some paragraphs have no label")
+    return out, out, [None] * len(out)
+
+
+def _with_text(streamed, meta_rows, texts):
+    """``meta_rows`` with the text column back in its place (and no ``chars``)."""
+    df = meta_rows.drop(columns=["chars"]).reset_index(drop=True)
+    df["text"] = texts
+    cols = [c for c in streamed.table_columns if c in df.columns]
+    return df[cols + [c for c in df.columns if c not in cols]]
+
+
+def _sample_rows(streamed, rows):
+    """Paragraph rows ``rows`` (sorted positions) with their text, and their tokens."""
+    import numpy as np
+
+    texts, tokens = [], []
+    for j, b in enumerate(streamed.batches):
+        a, e = streamed.rows(j)
+        lo, hi = np.searchsorted(rows, [a, e])
+        if lo == hi:
+            continue
+        local = (rows[lo:hi] - a).tolist()
+        bt, btok = b.table()["text"].tolist(), b.tokens()
+        texts.extend(bt[i] for i in local)
+        tokens.extend(btok[i] for i in local)
+    return _with_text(streamed, streamed.meta.iloc[rows], texts), tokens
+
+
+def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
+    """Fit topics on all paragraphs, or on a seeded sample of ``sample_size`` and
+    give the others the fitted model's topics batch by batch.
+
+    Returns ``(TopicModel, representative paragraphs or None)``.
+    """
+    import numpy as np
+
+    from .topics import TopicModel
+
+    n = len(streamed.meta)
+    sampled = n > sample_size
+    rows = (np.sort(np.random.default_rng(random_state).choice(n, sample_size, replace=False))
+            if sampled else np.arange(n))
+    df, tokens = _sample_rows(streamed, rows)
+    tm = TopicModel(n_topics=n_topics, random_state=random_state, seed_words=seed_words,
+                    progress=False)
+    tm.fit(df, tokens=tokens)
+    if not sampled:
+        return tm, None
+    logger.info("analyze: topics fitted on %d of %d paragraphs", sample_size, n)
+    del df, tokens
+    examples = tm.get_representative_docs(top_n=3)
+    examples["row"] = rows[examples["row"].to_numpy()]
+    probs = np.zeros((n, tm.n_topics_), dtype=np.float32)
+    fitted = tm.doc_topic_
+    for j, b in enumerate(streamed.batches):
+        a, e = streamed.rows(j)
+        if a == e:
+            continue
+        block = _with_text(streamed, streamed.meta.iloc[a:e], b.table()["text"].tolist())
+        probs[a:e] = tm._assign(block, b.tokens())
+    probs[rows] = fitted  # the sampled rows keep their fitted distributions
+    tm._set_documents(streamed.meta.drop(columns=["chars"]), probs)
+    return tm, examples
+
+
+def _report_counts(streamed):
+    """Counts of the terms of two or more characters per report (rows in
+    ``streamed.report_ids`` order) and the term of each column."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    index = {rid: i for i, rid in enumerate(streamed.report_ids)}
+    vocab: dict = {}
+    parts = []
+    rids = streamed.meta["report_id"].to_numpy() if len(streamed.meta) else []
+    for j, b in enumerate(streamed.batches):
+        a, e = streamed.rows(j)
+        if a == e:
+            continue
+        r, c = [], []
+        for rid, toks in zip(rids[a:e], b.tokens()):
+            ri = index[rid]
+            for t in toks:
+                if len(t) >= 2:
+                    r.append(ri)
+                    c.append(vocab.setdefault(t, len(vocab)))
+        m = sp.coo_matrix((np.ones(len(r), dtype=np.int32), (r, c)),
+                          shape=(len(index), len(vocab))).tocsr()
+        m.sum_duplicates()
+        parts.append(m.tocoo())
+    if not parts:
+        return sp.csr_matrix((len(index), 0), dtype=np.int32), []
+    data = np.concatenate([p.data for p in parts])
+    row = np.concatenate([p.row for p in parts])
+    col = np.concatenate([p.col for p in parts])
+    counts = sp.csr_matrix((data, (row, col)), shape=(len(index), len(vocab)))
+    counts.sum_duplicates()
+    return counts, list(vocab)
+
+
+def _grouped(counts, report_ids, keys):
+    """Sum report rows of ``counts`` by ``keys`` (one per report; NA left out),
+    groups in order of first appearance."""
+    import numpy as np
+    import pandas as pd
+    import scipy.sparse as sp
+
+    keys = pd.Series(keys, index=report_ids)
+    keep = keys.notna().to_numpy()
+    groups = pd.Index(pd.unique(keys[keep]))
+    g = groups.get_indexer(keys[keep])
+    member = sp.csr_matrix((np.ones(len(g)), (g, np.flatnonzero(keep))),
+                           shape=(len(groups), len(report_ids)))
+    return groups, member @ counts.astype(np.float64)
+
+
+def _write_paragraphs(streamed, df, cols, path):
+    """paragraphs.csv written batch by batch (text read back from the work area)."""
+    from .._io import atomic_write
+    from .outputs import spreadsheet_safe
+
+    with atomic_write(path) as f:
+        header = True
+        for j, b in enumerate(streamed.batches):
+            a, e = streamed.rows(j)
+            if a == e:
+                continue
+            part = df.iloc[a:e].drop(columns=["chars"]).reset_index(drop=True)
+            part["text"] = b.table()["text"].tolist()
+            spreadsheet_safe(part[cols]).to_csv(f, index=False, header=header)
+            header = False
+    return path
+
+
+def _report_texts_of(streamed):
+    texts: dict = {}
+    for b in streamed.batches:
+        texts.update(b.texts())
+    return texts
+
+
+def _lazy_texts(streamed):
+    """Report texts read back one batch at a time, as often as they are iterated."""
+    from .reuse import ReportTexts
+
+    def pairs():
+        for b in streamed.batches:
+            yield from b.texts().items()
+
+    return ReportTexts(pairs)
+
+
+def _rss_mb():
+    """(current RSS, peak RSS) of this process in MB, where /proc tells them."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            vals = dict(line.split(":", 1) for line in f if line.startswith(("VmRSS", "VmHWM")))
+        return (int(vals["VmRSS"].split()[0]) / 1024, int(vals["VmHWM"].split()[0]) / 1024)
+    except (OSError, KeyError, ValueError):
+        return None
 
 
 def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, labels,
-             seed_words, reuse_threshold, neighbours=10):
+             seed_words, reuse_threshold, resume=True, neighbours=10):
     from tqdm.auto import tqdm
 
-    from .distinctive import distinctive_terms
+    from .distinctive import distinctive_from_counts
     from .plots import plot_category_heatmap, plot_similarity, report_names, save_figure
     from .profile import category_profile
     from .reuse import find_reuse
-    from .similarity import MATRIX_LIMIT, nearest_reports, similarity_matrix
+    from .similarity import (MATRIX_LIMIT, nearest_from_vectors, similarity_matrix,
+                             vectors_from_counts)
+    from .spill import WORK_DIR
 
     f = out.file
     paths = {}
+    work = os.path.join(out.path, WORK_DIR)
 
     def put(key, path):
         paths[key] = out.add(path)
@@ -326,7 +600,9 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
     def stage(name):
         now = time.perf_counter()
         if clock["name"]:
-            logger.info("analyze: stage %s took %.3f s", clock["name"], now - clock["start"])
+            mem = _rss_mb()
+            logger.info("analyze: stage %s took %.3f s%s", clock["name"], now - clock["start"],
+                        f" (RSS {mem[0]:.0f} MB, peak {mem[1]:.0f} MB)" if mem else "")
         clock.update(name=name, start=now)
         if name:
             bar.set_postfix_str(name)
@@ -338,39 +614,41 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         if not items:
             raise ReportError(f"no reports found in {source}")
         classify = labels is None
-        df, tokens, texts, audit_df, mention_df, errors = _stream(
-            items, model=model, classify=classify, n_jobs=n_jobs, progress=progress)
-        unreadable += errors
-        if not texts:
+        streamed = _stream(items, model=model, classify=classify, n_jobs=n_jobs,
+                           progress=progress, work=work, resume=resume)
+        unreadable += streamed.errors
+        if not streamed.report_ids:
             raise ReportError(f"no readable reports in {source}")
+        df = streamed.meta
         if len(df) == 0:
             raise ReportError("the reports have no paragraphs")
-        report_ids = list(texts)
+        report_ids = streamed.report_ids
         rows = df.drop_duplicates("report_id")[["report_id", "region", "year"]]
         names = report_names(rows.set_index("report_id").reindex(report_ids).reset_index())
         bar.update()
 
-        stage("classify")
+        stage("classify")  # done while streaming, unless labels are given
         if not classify:
-            df["label"], df["labels"], df["confidence"] = _labels_for(df, labels, model, n_jobs)
-        elif "labels" in df.columns:
-            df["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
-                            for x in df["labels"]]
+            df["label"], df["labels"], df["confidence"] = _given_labels(streamed, labels)
         bar.update()
 
         stage("tokenize")  # done once per paragraph while streaming
         bar.update()
 
         stage("topics")
-        tm, topic_paths = _mine_topics(df, out, n_topics=n_topics, random_state=random_state,
-                                       progress=False, seed_words=seed_words, tokens=tokens,
-                                       model_dir=True, names=names)
+        tm, examples = _fit_topics(streamed, n_topics=n_topics, random_state=random_state,
+                                   seed_words=seed_words, sample_size=TOPIC_SAMPLE)
+        tm, topic_paths = _mine_topics(None, out, n_topics=n_topics,
+                                       random_state=random_state, progress=False,
+                                       seed_words=seed_words, tokens=None, model_dir=True,
+                                       names=names, fitted=tm, examples=examples)
         paths.update(topic_paths)
         df["topic"] = tm.documents_["topic"].to_numpy()
         cols = [c for c in ("report_id", "region", "province", "city", "year", "level", "index",
                             "section", "heading", "start", "end", "label", "labels",
-                            "confidence", "topic", "text") if c in df.columns]
-        put("paragraphs", _write_csv(df[cols], f("paragraphs.csv")))
+                            "confidence", "topic", "text")
+                if c in df.columns or c == "text"]
+        put("paragraphs", _write_paragraphs(streamed, df, cols, f("paragraphs.csv")))
         bar.update()
 
         stage("compare")
@@ -380,28 +658,44 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
             profiles[by] = prof
             name = {"report_id": "report"}.get(by, by)
             put(f"profile_{name}", _write_csv(prof, f(f"profile_{name}.csv")))
-        dist = distinctive_terms(df, by="report_id", top_n=20, tokens=tokens)
+        counts, terms = _report_counts(streamed)
+        first = df.drop_duplicates("report_id").set_index("report_id")
+        with_rows = first.index
+        # reports without paragraphs have no row in the paragraph table
+        in_table = [rid in with_rows for rid in report_ids]
+        groups, gcounts = _grouped(counts, report_ids,
+                                   [rid if t else None for rid, t in zip(report_ids, in_table)])
+        dist = distinctive_from_counts(groups, gcounts, terms, by="report_id", top_n=20)
         put("distinctive_terms", _write_csv(dist, f("distinctive_terms.csv")))
         if df["region"].notna().any():
-            dreg = distinctive_terms(df, by="region", top_n=20, tokens=tokens)
+            region = first["region"].reindex(report_ids).to_numpy()
+            groups, gcounts = _grouped(counts, report_ids, region)
+            dreg = distinctive_from_counts(groups, gcounts, terms, by="region", top_n=20)
             put("distinctive_terms_region", _write_csv(dreg, f("distinctive_terms_region.csv")))
-        by_report: dict = {rid: [] for rid in report_ids}
-        for rid, toks in zip(df["report_id"], tokens):
-            by_report[rid].extend(toks)
-        nn = nearest_reports(texts, k=neighbours, tokens=by_report, progress=False)
+        nn = nearest_from_vectors(report_ids, vectors_from_counts(counts, terms), k=neighbours,
+                                  progress=False)
+        del counts, gcounts
         put("neighbours", _write_csv(nn, f("neighbours.csv")))
         sim = None
         if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40
-            sim = similarity_matrix(texts, tokens=by_report)
+            by_report: dict = {rid: [] for rid in report_ids}
+            rids = df["report_id"].to_numpy()
+            for j, b in enumerate(streamed.batches):
+                a, e = streamed.rows(j)
+                for rid, toks in zip(rids[a:e], b.tokens()):
+                    by_report[rid].extend(toks)
+            sim = similarity_matrix(_report_texts_of(streamed), tokens=by_report)
             put("similarity", _write_csv(sim.reset_index(), f("similarity.csv")))
-        del by_report
+            del by_report
         bar.update()
 
         stage("reuse")
-        reuse = find_reuse(texts, threshold=reuse_threshold, progress=False)
+        reuse = find_reuse(_lazy_texts(streamed), threshold=reuse_threshold,
+                           progress=False)
         put("reuse_pairs", _write_csv(reuse.pairs, f("reuse_pairs.csv")))
         put("boilerplate", _write_csv(reuse.boilerplate, f("boilerplate.csv")))
         indicators = None
+        audit_df, mention_df = _audit_frames(streamed)
         if audit_df is not None:
             from ..audit import indicator_table
 

@@ -19,8 +19,9 @@ def category_profile(df: "pd.DataFrame", by: str = "report_id", *,
     Parameters
     ----------
     df : pandas.DataFrame
-        Classified paragraphs: a ``text`` column, a ``label`` column (codebook
-        codes) and the grouping column (``Corpus.to_dataframe()`` plus labels).
+        Classified paragraphs: a ``text`` column (or ``chars``, each
+        paragraph's length), a ``label`` column (codebook codes) and the
+        grouping column (``Corpus.to_dataframe()`` plus labels).
     by : str, default "report_id"
         Grouping column: ``report_id``, ``region``, ``year``, ``level`` or any
         other column of ``df``; rows where it is missing are left out.
@@ -44,11 +45,14 @@ def category_profile(df: "pd.DataFrame", by: str = "report_id", *,
 
     if not isinstance(df, pd.DataFrame):
         raise TypeError("category_profile expects a DataFrame of classified paragraphs")
-    missing = [c for c in ("text", label, by) if c not in df.columns]
+    # a table without text may give each paragraph's length as ``chars``
+    length = "chars" if "text" not in df.columns and "chars" in df.columns else "text"
+    missing = [c for c in (length, label, by) if c not in df.columns]
     if missing:
         raise ValueError(f"DataFrame lacks column(s) {', '.join(missing)}")
-    d = df[[by, label, "text"]].dropna(subset=[by]).copy()
-    d["chars"] = d["text"].fillna("").astype(str).str.len()
+    d = df[[by, label, length]].dropna(subset=[by]).copy()
+    if length == "text":
+        d["chars"] = d["text"].fillna("").astype(str).str.len()
     extra = sorted(set(d[label].dropna()) - set(CATEGORY_CODES))
     categories = [*CATEGORY_CODES, *extra]
     g = d.groupby([by, label], sort=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+from array import array
 from collections import defaultdict
 from typing import NamedTuple
 
@@ -46,6 +47,8 @@ def _report_texts(reports):
 
     if isinstance(reports, dict):
         return [(str(k), v) for k, v in reports.items()]
+    if isinstance(reports, ReportTexts):
+        return list(reports)
     out = []
     for r in getattr(reports, "reports", reports):
         if isinstance(r, Report):
@@ -57,13 +60,44 @@ def _report_texts(reports):
     return out
 
 
+class ReportTexts:
+    """``(id, text)`` pairs produced anew on each iteration, for corpora whose
+    texts are not all held in memory at once.
+
+    Parameters
+    ----------
+    pairs : callable
+        Returns a fresh iterator of ``(id, text)`` each time it is called.
+
+    Example
+    -------
+    >>> texts = ReportTexts(lambda: iter([("a", "今年共办理行政复议案件一百件。")]))
+    >>> [rid for rid, _ in texts]
+    ['a']
+    """
+
+    def __init__(self, pairs):
+        self._pairs = pairs
+
+    def __iter__(self):
+        for rid, text in self._pairs():
+            yield str(rid), text
+
+
+def _texts_iterable(reports):
+    """A re-iterable of ``(id, text)``: ``reports`` itself when it is lazy."""
+    return reports if isinstance(reports, ReportTexts) else _report_texts(reports)
+
+
 def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
                max_postings=5000, progress=True):
     """Sentences that two reports share, verbatim or nearly so.
 
     Parameters
     ----------
-    reports : Corpus, list of Report, list of (id, text) or dict id -> text
+    reports : Corpus, list of Report, list of (id, text), dict id -> text or ReportTexts
+        A :class:`ReportTexts` is read twice (once for all sentences, once
+        for the offsets of those in the output) and never held whole.
     threshold : float, default 0.8
         Smallest Jaccard similarity of character n-gram sets counted as reuse.
     min_chars : int, default 15
@@ -95,31 +129,41 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
 
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
-    docs = _report_texts(reports)
-    ids = [d[0] for d in docs]
-    # sentence types: identical normalised text -> one type with its occurrences
-    type_of, occurrences, sentences = {}, [], []
-    for ri, (_, text) in enumerate(docs):
-        sents = split_sentences(text)
-        sentences.append(sents)
-        for si, (_, _, s) in enumerate(sents):
+    import numpy as np
+
+    docs = _texts_iterable(reports)
+    ids = []
+    # sentence types: identical normalised text -> one type; each occurrence is
+    # (type, report, sentence) in three int arrays, not a tuple per sentence
+    type_of = {}
+    occ_t, occ_r, occ_s = array("i"), array("i"), array("i")
+    for ri, (rid, text) in enumerate(docs):
+        ids.append(rid)
+        for si, (_, _, s) in enumerate(split_sentences(text)):
             norm = normalize(s)
             if len(norm) < min_chars:
                 continue
-            t = type_of.setdefault(norm, len(type_of))
-            if t == len(occurrences):
-                occurrences.append([])
-            occurrences[t].append((ri, si))
+            occ_t.append(type_of.setdefault(norm, len(type_of)))
+            occ_r.append(ri)
+            occ_s.append(si)
     norms = list(type_of)
+    del type_of
+    occ_t, occ_r, occ_s = (np.frombuffer(a, dtype=np.int32) for a in (occ_t, occ_r, occ_s))
+    order = np.argsort(occ_t, kind="stable")  # occurrences of a type stay in reading order
+    bounds = np.searchsorted(occ_t[order], np.arange(len(norms) + 1))
+
+    def occurrences(t):
+        sel = order[bounds[t]:bounds[t + 1]]
+        return list(zip(occ_r[sel].tolist(), occ_s[sel].tolist()))
+
     sets = [_shingles(s, ngram) for s in norms]
-
     similar = _similar_types(sets, threshold, max_postings, progress)
-    for t, occ in enumerate(occurrences):  # a type matches itself across reports
-        if len({ri for ri, _ in occ}) > 1:
+    del sets
+    reach = [set(occ_r[order[bounds[t]:bounds[t + 1]]].tolist()) for t in range(len(norms))]
+    for t, r in enumerate(reach):  # a type matches itself across reports
+        if len(r) > 1:
             similar.append((t, t, 1.0))
-
     # boilerplate: the reports a type's family reaches; too many -> listed once
-    reach = [set(ri for ri, _ in occ) for occ in occurrences]
     boiler = set()
     if max_reports is not None:
         fam = [set(r) for r in reach]
@@ -128,29 +172,45 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
                 fam[a] |= reach[b]
                 fam[b] |= reach[a]
         boiler = {t for t, f in enumerate(fam) if len(f) > max_reports}
-
-    rows = []
+        del fam
+    del reach
+    keys = set()
     for a, b, sim in tqdm(similar, desc="text reuse", disable=not progress, leave=False):
         if a in boiler or b in boiler:
             continue
-        for ra, sa in occurrences[a]:
-            for rb, sb in occurrences[b]:
+        occ_b = occurrences(b)
+        for ra, sa in occurrences(a):
+            for rb, sb in occ_b:
                 if ra == rb or (a == b and ra > rb):
                     continue
                 (ra_, sa_), (rb_, sb_) = sorted([(ra, sa), (rb, sb)])
-                x, y = sentences[ra_][sa_], sentences[rb_][sb_]
-                rows.append((ra_, x[0], x[1], x[2], rb_, y[0], y[1], y[2], sim))
-    rows = sorted(set(rows))
+                keys.add((ra_, sa_, rb_, sb_, sim))
+    first = {t: occurrences(t)[0] for t in boiler}
+    # a second reading gives the offsets and text of the sentences that are output
+    wanted: dict = {}
+    for ra, sa, rb, sb, _ in keys:
+        wanted.setdefault(ra, set()).add(sa)
+        wanted.setdefault(rb, set()).add(sb)
+    for ri, si in first.values():
+        wanted.setdefault(ri, set()).add(si)
+    found = {}
+    if wanted:
+        for ri, (_, text) in enumerate(docs):
+            if ri in wanted:
+                sents = split_sentences(text)
+                for si in wanted[ri]:
+                    found[ri, si] = sents[si]
+    rows = sorted((ra, *found[ra, sa], rb, *found[rb, sb], sim) for ra, sa, rb, sb, sim in keys)
     pairs = pd.DataFrame(
         [(ids[r[0]], *r[1:4], ids[r[4]], *r[5:]) for r in rows],
         columns=["report_a", "start_a", "end_a", "sentence_a", "report_b", "start_b",
                  "end_b", "sentence_b", "similarity"])
     brows = []
     for t in sorted(boiler):
-        occ = occurrences[t]
-        ri, si = occ[0]
+        occ = occurrences(t)
+        ri, si = first[t]
         reps = sorted({ids[r] for r, _ in occ})
-        brows.append({"sentence": sentences[ri][si][2], "n_reports": len(reps),
+        brows.append({"sentence": found[ri, si][2], "n_reports": len(reps),
                       "n_occurrences": len(occ), "reports": ";".join(reps[:20])})
     boilerplate = pd.DataFrame(brows, columns=["sentence", "n_reports", "n_occurrences",
                                                "reports"])

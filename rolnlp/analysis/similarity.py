@@ -25,7 +25,8 @@ logger = logging.getLogger(__name__)
 
 NEIGHBOUR_COLUMNS = ["report_id", "rank", "neighbour_id", "similarity"]
 MATRIX_LIMIT = 5_000  # reports; beyond this a dense matrix is refused
-_BLOCK_CELLS = 20_000_000  # similarities held at once (160 MB of float64)
+_BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with the
+# negated copy and the partition indices about 100 MB)
 
 
 def _identity(tokens):
@@ -114,6 +115,71 @@ def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None
     if not 0.0 <= float(threshold) <= 1.0:
         raise RolnlpError(f"threshold must be between 0 and 1, got {threshold!r}")
     ids, x = report_vectors(reports, tokens=tokens, tokenizer=tokenizer, n_jobs=n_jobs)
+    return nearest_from_vectors(ids, x, k=k, threshold=threshold, progress=progress)
+
+
+def vectors_from_counts(counts, terms):
+    """What :func:`report_vectors` gives, from term counts already summed per report.
+
+    Parameters
+    ----------
+    counts : scipy.sparse matrix, shape (n_reports, n_terms)
+        Counts of the terms of two or more characters.
+    terms : sequence of str
+        The term of each column (any order: columns are put in sorted order,
+        as the vectorizer does).
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix
+        L2-normalised TF-IDF rows.
+
+    Example
+    -------
+    >>> from scipy import sparse
+    >>> vectors_from_counts(sparse.csr_matrix([[1, 0], [1, 1]]), ["政府", "法治"]).shape
+    (2, 2)
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    counts = sp.csr_matrix(counts, dtype=np.int64)
+    if counts.nnz == 0:
+        return sp.csr_matrix((counts.shape[0], 0))
+    order = np.argsort(np.array(list(terms), dtype=object), kind="stable")
+    counts = counts[:, order]
+    counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]
+    counts.sort_indices()
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+
+
+def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
+    """:func:`nearest_reports` of reports already turned into vectors.
+
+    Parameters
+    ----------
+    ids : list of str
+    x : scipy.sparse.csr_matrix
+        One L2-normalised row per report (:func:`report_vectors`).
+    k, threshold, progress : see :func:`nearest_reports`
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`nearest_reports`.
+
+    Example
+    -------
+    >>> ids, x = report_vectors({"a": "x", "b": "y"}, tokens={"a": ["法治"], "b": ["法治"]})
+    >>> nearest_from_vectors(ids, x, k=1, progress=False)["neighbour_id"].tolist()
+    ['b', 'a']
+    """
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(k, int) or isinstance(k, bool) or k < 1:
+        raise TypeError(f"k must be a positive int, got {k!r}")
     n = len(ids)
     rows = {c: [] for c in NEIGHBOUR_COLUMNS}
     if n < 2 or x.shape[1] == 0:

@@ -282,7 +282,10 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
                             ignore_index=True)
     overall["share"] = overall["paragraphs"] / max(1, overall["paragraphs"].sum())
 
-    agg = {"paragraphs": ("text", "size"), "chars": ("text", lambda s: s.str.len().sum())}
+    if "text" in df.columns:
+        agg = {"paragraphs": ("text", "size"), "chars": ("text", lambda s: s.str.len().sum())}
+    else:  # paragraph lengths given as ``chars`` (the text stays on disk)
+        agg = {"paragraphs": ("chars", "size"), "chars": ("chars", "sum")}
     for col in ("report_title", "region", "year"):
         if col in df.columns:
             agg[col] = (col, "first")

@@ -166,8 +166,12 @@ def _ctfidf_transform(arrays, X):
     return _soft_assign(V, arrays["centroids"])
 
 
-def _soft_assign(V, centroids):
-    d2 = ((V[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+def _soft_assign(V, centroids, block=2048):
+    # by blocks of rows: the n × k × d differences of a whole corpus would take
+    # gigabytes (20,000 × 20 × 100 float64 = 320 MB); each row's sums are unchanged
+    d2 = np.empty((V.shape[0], centroids.shape[0]))
+    for a in range(0, V.shape[0], block):
+        d2[a:a + block] = ((V[a:a + block, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
     z = -(d2 - d2.min(axis=1, keepdims=True)) / _TEMPERATURE
     p = np.exp(z)
     return (p / p.sum(axis=1, keepdims=True)).astype(np.float32)

@@ -2,8 +2,10 @@
 
 A saved model is a bundle of :mod:`rolnlp.persistence` (the format every
 rolnlp model uses): a checksummed manifest (parameters, vocabulary, phrases,
-seeds, per-K diagnostics, per-paragraph metadata) and plain numeric arrays,
-written atomically.  Loading never executes code from the files, checks sizes,
+seeds, per-K diagnostics, the distinct values of each per-paragraph metadata
+column) and plain numeric arrays (among them one int32 code per paragraph and
+metadata column), written atomically.  Models saved in format 3, with the
+metadata as JSON lists, still load.  Loading never executes code from the files, checks sizes,
 dtypes and shapes before reading any array, and raises
 :class:`~rolnlp.errors.ModelError` for anything foreign, truncated, oversized
 or modified.
@@ -17,8 +19,8 @@ from ..persistence import Limits, load_bundle, save_bundle
 from ._units import META_COLUMNS
 
 KIND = "rolnlp-topic-model"
-FORMAT_VERSION = 3
-# a corpus-scale model holds one metadata row per paragraph in its manifest
+FORMAT_VERSION = 4  # 4: per-paragraph metadata as codes; 3 (JSON lists) still loads
+# a corpus-scale model holds a few int32 codes per paragraph
 LIMITS = Limits(max_manifest_bytes=512 * 2 ** 20, max_array_bytes=2048 * 2 ** 20)
 _ENGINE_ARRAYS = {"ctfidf": ("idf", "components", "centroids"), "gibbs": ("alpha",),
                   "lda": ("alpha",)}
@@ -31,6 +33,8 @@ PARAM_KEYS = ("n_topics", "method", "random_state", "seed_words", "min_topics", 
 def save_topic_model(tm, path):
     """Write a fitted model to directory ``path``; returns ``path`` as str."""
     import os
+
+    import pandas as pd
 
     eng = tm._engine
     arrays = {"topic_word": tm.topic_word_.astype(np.float64),
@@ -55,8 +59,14 @@ def save_topic_model(tm, path):
         "custom_labels": tm.custom_labels_,
         "diagnostics": (None if tm.diagnostics_ is None
                         else tm.diagnostics_.to_dict(orient="list")),
-        "documents": {c: [_jsonable(v) for v in docs[c].tolist()] for c in meta_cols},
+        "documents": {"rows": len(docs), "columns": {}},
     }
+    # per paragraph only an int32 code per column (a corpus-scale model has
+    # millions of rows: as JSON lists they took ~50 KB of memory per report)
+    for c in meta_cols:
+        codes, uniques = pd.factorize(docs[c], use_na_sentinel=True)
+        manifest["documents"]["columns"][c] = [_jsonable(v) for v in uniques.tolist()]
+        arrays[f"col_{c}"] = codes.astype(np.int32)
     save_bundle(path, kind=KIND, manifest=manifest, arrays=arrays)
     return os.fspath(path)
 
@@ -67,10 +77,15 @@ def _validate(manifest, specs):
         k = int(manifest["n_topics"])
         v = len(manifest["vocab"])
         docs = manifest["documents"]
-        n = len(next(iter(docs.values()))) if docs else 0
-    except (KeyError, TypeError, ValueError, StopIteration) as e:
+        if manifest.get("version") == 3:
+            n = len(next(iter(docs.values()))) if docs else 0
+        else:
+            n = int(docs["rows"])
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as e:
         raise ModelError(f"corrupt topic model manifest: {e}") from None
     want = {"topic_word": (k, v), "doc_topic": (n, k)}
+    if manifest.get("version") != 3:
+        want.update({f"col_{c}": (n,) for c in docs["columns"]})
     for name, shape in want.items():
         if name not in specs or tuple(specs[name][1]) != shape:
             raise ModelError(f"topic model array {name!r} does not match its manifest")
@@ -95,7 +110,7 @@ def load_topic_model(cls, path, tokenizer=None):
         msg = str(e)
         raise ModelError(msg if where in msg else f"refusing to load topic model {where}: {msg}") \
             from None
-    if not isinstance(payload, dict) or payload.get("version") != FORMAT_VERSION:
+    if not isinstance(payload, dict) or payload.get("version") not in (3, FORMAT_VERSION):
         raise ModelError(f"unsupported topic model version at {where}: refit and save it again")
     try:
         method = payload["method"]
@@ -137,7 +152,7 @@ def load_topic_model(cls, path, tokenizer=None):
             raise ValueError("custom labels do not match the topics")
         diag = payload.get("diagnostics")
         self.diagnostics_ = pd.DataFrame(diag) if diag is not None else None
-        documents = pd.DataFrame(payload["documents"])
+        documents = _documents(payload, arrays)
         doc_topic = arrays["doc_topic"]
         if doc_topic.shape != (len(documents), k):
             raise ValueError("paragraph-topic matrix does not match the paragraphs")
@@ -152,6 +167,22 @@ def load_topic_model(cls, path, tokenizer=None):
     self.documents_ = documents
     self._sizes_from_documents()
     return self
+
+
+def _documents(payload, arrays):
+    """The per-paragraph metadata table of a saved model (format 3 or 4)."""
+    import pandas as pd
+
+    docs = payload["documents"]
+    if payload["version"] == 3:
+        return pd.DataFrame(docs)
+    out = {}
+    for c, values in docs["columns"].items():
+        codes = arrays[f"col_{c}"]
+        if codes.size and not -1 <= int(codes.min()) <= int(codes.max()) < len(values):
+            raise ValueError(f"codes of column {c!r} out of range")
+        out[c] = [values[i] if i >= 0 else None for i in codes.tolist()]
+    return pd.DataFrame(out, index=pd.RangeIndex(int(docs["rows"])))
 
 
 def _jsonable(v):

@@ -37,7 +37,9 @@ def representative_docs(tm, topic, top_n):
             r = int(rows_fit[p])
             out.append({"topic": t, "rank": rank, "row": r,
                         "report_id": docs.at[r, "report_id"], "index": docs.at[r, "index"],
-                        "score": float(score_all[p, t]), "text": docs.at[r, "text"]})
+                        "score": float(score_all[p, t]),
+                        # rows given topics after a fit on a sample keep no text
+                        "text": docs.at[r, "text"] if "text" in docs.columns else None})
     return pd.DataFrame(out, columns=["topic", "rank", "row", "report_id", "index",
                                       "score", "text"])
 

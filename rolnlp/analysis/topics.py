@@ -308,6 +308,45 @@ class TopicModel:
         topics = np.where(used, probs.argmax(axis=1), -1) if len(texts) else np.zeros(0, int)
         return topics.astype(int), probs
 
+    def _assign(self, docs, tokens):
+        """Topic distributions of paragraph rows outside the fitted ones.
+
+        The rows go through the same steps as in :meth:`fit` (simplified
+        script, skipped units, phrases learnt at fit time, ``min_tokens``);
+        returns ``probs`` (rows of zeros for rows left without a topic).
+        """
+        self._check_fitted()
+        df = units_frame(docs)
+        original = list(df["text"])
+        texts = [to_simplified(t) for t in original]
+        tokens = [tk if a == b else [to_simplified(t) for t in tk]
+                  for tk, a, b in zip(tokens, original, texts)]
+        mask = self._fit_mask(df)
+        stop = self._stop()
+        terms = [terms_of(segments(t, tk, stop), self._phrase_pairs) if m else []
+                 for t, tk, m in zip(texts, tokens, mask)]
+        X = self._counts(terms)
+        used = mask & (np.asarray(X.sum(axis=1)).ravel() >= self.min_tokens)
+        probs = np.zeros((len(df), self.n_topics_), dtype=np.float32)
+        if used.any():
+            probs[used] = self._engine.transform(X[used]) @ self._merge_matrix()
+        return probs
+
+    def _set_documents(self, documents, doc_topic):
+        """Make ``documents`` (rows without text) and their distributions the
+        fitted rows: the model was fitted on a sample of them.  The term
+        counts of the sample are dropped (representative documents then rank
+        by topic weight)."""
+        used = doc_topic.any(axis=1)
+        documents = documents.copy()
+        documents["topic"] = np.where(used, doc_topic.argmax(axis=1), -1)
+        documents["probability"] = np.where(used, doc_topic.max(axis=1), 0.0)
+        self.documents_ = documents
+        self.doc_topic_ = doc_topic
+        self._X = None
+        self._terms = None
+        self._sizes_from_documents()
+
     # ------------------------------------------------------------- results
     def get_topic(self, topic, top_n=10):
         """Top terms of ``topic`` as ``[(term, weight), ...]``, heaviest first.

@@ -21,6 +21,14 @@ the files written: a rerun removes its own outputs that are no longer
 produced and leaves every other file alone.  A second run into the same OUT
 is refused while one is writing.  CSV cells starting with = + - @ get a
 leading ' so spreadsheets do not run them as formulas.
+
+large corpora: reports are processed in batches of 64 whose results are kept
+in OUT/.rolnlp-work, so memory does not grow with the corpus.  Rerun the same
+command after an interruption: batches whose files, model, lexicon and rolnlp
+version are unchanged are reused, the rest recomputed (--no-resume redoes
+all).  Beyond some tens of thousands of paragraphs, topics are fitted on a
+seeded sample and then given to every paragraph.  Delete OUT/.rolnlp-work to
+free its space.
 """
 
 
@@ -30,6 +38,9 @@ def add_parser(sub: "argparse._SubParsersAction") -> "argparse.ArgumentParser":
     add_common(p)
     p.add_argument("--model", metavar="PATH",
                    help="classifier model directory (default: the shipped model)")
+    p.add_argument("--no-resume", dest="resume", action="store_false",
+                   help="recompute every batch instead of reusing those an earlier "
+                        "(interrupted) run left in OUT/.rolnlp-work")
     return p
 
 
@@ -40,7 +51,7 @@ def run(args: "argparse.Namespace") -> int:
     with friendly():
         paths = analyze(args.directory, args.out, n_topics=args.n_topics, random_state=args.seed,
                         progress=not args.quiet, n_jobs=args.jobs, model=args.model,
-                        seed_words=seeds)
+                        seed_words=seeds, resume=args.resume)
     if not args.quiet:
         print_paths(paths, args.out)
         print(f"open {paths['summary']} in a browser for the summary")

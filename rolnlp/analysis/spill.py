@@ -1,0 +1,225 @@
+"""Stage results kept on disk: the work area of an ``analyze`` output directory.
+
+A corpus-scale run cannot hold every paragraph's text and tokens in memory,
+and an interrupted run should not redo the batches it finished.  Each batch
+that :func:`~rolnlp.analysis.stream.process_reports` yields is written here
+as one ``.npz`` file (no pickles: loading never runs code) named by a hash of
+everything its result depends on: the bytes of its input files and their
+report ids, the classifier model's files, the tokenizer's lexicon, the
+options and the rolnlp version.  Later stages read the batches back one at a
+time; a rerun reuses every batch whose hash matches and removes the others.
+
+Example
+-------
+>>> import pandas as pd
+>>> frame_from_bytes(frame_to_bytes(pd.DataFrame({"a": [1, 2]})))["a"].tolist()
+[1, 2]
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from typing import Iterable
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+WORK_DIR = ".rolnlp-work"
+FORMAT = 1  # bump when the batch file layout or its contents change
+
+
+def _json_value(v):
+    if isinstance(v, (list, tuple)):
+        return list(v)
+    if isinstance(v, np.generic):
+        v = v.item()
+    if v is None or (isinstance(v, float) and v != v):
+        return v
+    try:
+        import pandas as pd
+
+        if pd.isna(v):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return v
+
+
+def frame_to_bytes(df) -> bytes:
+    """A DataFrame as UTF-8 JSON: per column its name, dtype and values."""
+    cols = [{"name": str(c), "dtype": str(df[c].dtype),
+             "values": [_json_value(v) for v in df[c].tolist()]} for c in df.columns]
+    return json.dumps({"columns": cols, "rows": len(df)}, ensure_ascii=False).encode("utf-8")
+
+
+def frame_from_bytes(data: bytes):
+    """The DataFrame :func:`frame_to_bytes` wrote, with its column dtypes."""
+    import pandas as pd
+
+    spec = json.loads(bytes(data).decode("utf-8"))
+    out = {}
+    for col in spec["columns"]:
+        values, dtype = col["values"], col["dtype"]
+        seen: dict = {}  # repeated strings (ids, places) share one object
+        values = [seen.setdefault(v, v) if isinstance(v, str) else v for v in values]
+        try:
+            out[col["name"]] = pd.Series(values, dtype=dtype if dtype != "object" else object)
+        except (TypeError, ValueError):
+            out[col["name"]] = pd.Series(values, dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(spec["rows"]))
+
+
+def _blob(obj) -> np.ndarray:
+    return np.frombuffer(json.dumps(obj, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+
+
+def _unblob(arr):
+    return json.loads(arr.tobytes().decode("utf-8"))
+
+
+def save_batch(path: str, batch) -> None:
+    """Write a :class:`~rolnlp.analysis.stream.Batch` to ``path`` atomically."""
+    vocab: dict = {}
+    ids, offsets = [], [0]
+    for toks in batch.tokens:
+        ids.extend(vocab.setdefault(t, len(vocab)) for t in toks)
+        offsets.append(len(ids))
+    arrays = {
+        "table": np.frombuffer(frame_to_bytes(batch.table), dtype=np.uint8),
+        "texts": _blob(batch.texts),
+        "errors": _blob([[str(p), str(m)] for p, m in batch.errors]),
+        "tok_vocab": _blob(list(vocab)),
+        "tok_ids": np.asarray(ids, dtype=np.int32),
+        "tok_offsets": np.asarray(offsets, dtype=np.int64),
+    }
+    for name in ("audit", "mentions"):
+        frame = getattr(batch, name)
+        if frame is not None:
+            arrays[name] = np.frombuffer(frame_to_bytes(frame), dtype=np.uint8)
+    directory = os.path.dirname(os.path.abspath(path))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class SpilledBatch:
+    """One batch file, read part by part (``table``, ``tokens``, ``texts``...)."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def _load(self):
+        return np.load(self.path, allow_pickle=False)
+
+    def table(self):
+        with self._load() as z:
+            return frame_from_bytes(z["table"])
+
+    def tokens(self) -> list:
+        with self._load() as z:
+            vocab = _unblob(z["tok_vocab"])
+            ids, off = z["tok_ids"], z["tok_offsets"]
+            return [[vocab[j] for j in ids[off[i]:off[i + 1]].tolist()]
+                    for i in range(len(off) - 1)]
+
+    def texts(self) -> dict:
+        with self._load() as z:
+            return _unblob(z["texts"])
+
+    def errors(self) -> list:
+        with self._load() as z:
+            return [tuple(e) for e in _unblob(z["errors"])]
+
+    def frame(self, name):
+        with self._load() as z:
+            return frame_from_bytes(z[name]) if name in z.files else None
+
+    def load(self):
+        """The whole :class:`~rolnlp.analysis.stream.Batch`."""
+        from .stream import Batch
+
+        return Batch(self.table(), self.tokens(), self.texts(), self.errors(),
+                     self.frame("audit"), self.frame("mentions"))
+
+
+def file_digest(path: str) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def item_digest(item) -> str:
+    """What a report's batch result depends on: its file's bytes, or a report's content."""
+    if isinstance(item, (str, os.PathLike)):
+        return file_digest(os.fspath(item))
+    h = hashlib.sha256()
+    h.update(repr(getattr(item, "metadata", None)).encode("utf-8", "replace"))
+    h.update(str(getattr(item, "text", "")).encode("utf-8", "replace"))
+    h.update(repr([(u.kind, u.start, u.end) for u in item.units("all")]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def model_fingerprint(model) -> str | None:
+    """Hash of a model directory's files (``None``: a model object, not fingerprinted)."""
+    if model is None:
+        from ..classification.api import default_model_path
+
+        model = default_model_path()
+    if not isinstance(model, (str, os.PathLike)):
+        return None
+    path = os.fspath(model)
+    h = hashlib.sha256()
+    if os.path.isdir(path):
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                full = os.path.join(root, name)
+                h.update(os.path.relpath(full, path).encode("utf-8"))
+                h.update(file_digest(full).encode("ascii"))
+    elif os.path.isfile(path):
+        h.update(file_digest(path).encode("ascii"))
+    else:
+        return None
+    return h.hexdigest()
+
+
+def batch_key(base: str, items: Iterable, ids: Iterable[str]) -> str:
+    """Hash naming one batch's file: ``base`` (options, model, version) and each input."""
+    h = hashlib.sha256(base.encode("utf-8"))
+    for item, rid in zip(items, ids):
+        h.update(b"\0" + str(rid).encode("utf-8") + b"\0" + item_digest(item).encode("ascii"))
+    return h.hexdigest()[:32]
+
+
+def remove_stale(directory: str, keep: Iterable[str]) -> int:
+    """Delete batch files in ``directory`` not named in ``keep``; returns how many."""
+    keep = set(keep)
+    removed = 0
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return 0
+    for name in names:
+        if name.endswith(".npz") and name not in keep or name.startswith(".tmp-"):
+            try:
+                os.unlink(os.path.join(directory, name))
+                removed += 1
+            except OSError:
+                pass
+    return removed

@@ -43,17 +43,16 @@ def test_rerun_removes_its_own_stale_outputs_and_nothing_else(two_reports, tmp_p
     (out / "coherence_old.png").write_bytes(b"not rolnlp's")
     analyze(two_reports, out, n_topics="auto", progress=False, labels=keyword_labels)
     manifest = read_manifest(out)
-    assert "coherence.png" in manifest and "coherence_sweep.csv" in manifest
+    assert "coherence_sweep.csv" in manifest
     assert "notes.txt" not in manifest and MANIFEST_NAME not in manifest
     assert set(manifest) == set(_files(out)) - {"notes.txt", "coherence_old.png",
                                                 MANIFEST_NAME}
     # a fixed number of topics writes no sweep: the old sweep files go, the rest stays
     analyze(two_reports, out, n_topics=2, progress=False, labels=keyword_labels)
-    assert not (out / "coherence.png").exists()
     assert not (out / "coherence_sweep.csv").exists()
     assert (out / "notes.txt").read_text("utf-8") == "mine"
     assert (out / "coherence_old.png").read_bytes() == b"not rolnlp's"
-    assert "coherence.png" not in read_manifest(out)
+    assert "coherence_sweep.csv" not in read_manifest(out)
     assert not (out / LOCK_NAME).exists()
 
 

@@ -217,3 +217,23 @@ def test_summary_cells_show_missing_values_as_empty():
     assert _fmt(None) == ("", False)
     assert _fmt(float("nan")) == ("", True)
     assert _fmt(26) == ("26", True)
+
+
+def test_a_sweep_of_one_number_of_topics_draws_no_curve_and_says_why(tmp_path):
+    import shutil
+
+    from conftest import REPORTS
+    from rolnlp.analysis import analyze
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for p in sorted(REPORTS.glob("*.txt"))[:2]:
+        shutil.copy(p, src / p.name)
+    # codebook seeds ask for one topic per seeded category; two reports allow no more
+    paths = analyze(src, tmp_path / "out", n_topics="auto", seed_words="codebook",
+                    progress=False, labels=lambda texts: ["other"] * len(texts))
+    sweep = pd.read_csv(paths["coherence_sweep"])
+    assert len(sweep) == 1
+    assert "fig_coherence" not in paths and not (tmp_path / "out" / "coherence.png").exists()
+    page = (tmp_path / "out" / "summary.html").read_text("utf-8")
+    assert f"only {int(sweep['n_topics'][0])} topics could be tried" in page

@@ -120,6 +120,7 @@ def _mine_topics(reports, out, *, n_topics, random_state, progress, seed_words, 
     put("topics_over_time", _write_csv(over_time, f("topics_over_time.csv")))
     if tm.coherence_sweep_ is not None:
         put("coherence_sweep", _write_csv(tm.coherence_sweep_, f("coherence_sweep.csv")))
+    if tm.coherence_sweep_ is not None and len(tm.coherence_sweep_) > 1:  # one point is no curve
         put("fig_coherence", save_figure(plot_coherence(tm.coherence_sweep_,
                                                         chosen=tm.n_topics_),
                                          f("coherence.png")))

@@ -340,7 +340,13 @@ def analysis_summary(path: str, reports: list, df: Any, tm: Any, profiles: dict,
                      ("fig_topics_over_time", "Topic share by report year (per report, then averaged).")):
         if key in paths:
             blocks.append(("figure", paths[key], cap))
-    if "fig_coherence" not in paths:
+    sweep = getattr(tm, "coherence_sweep_", None)
+    if sweep is not None and len(sweep) == 1:
+        blocks.append(("note", f"No coherence sweep: only {int(sweep['n_topics'].iloc[0])} "
+                               "topics could be tried (at least one per seeded codebook "
+                               "category, at most one per 20 paragraphs); more paragraphs "
+                               "allow a choice."))
+    elif "fig_coherence" not in paths:
         blocks.append(("note", "No coherence sweep: the number of topics was given, not "
                                "chosen by coherence."))
 

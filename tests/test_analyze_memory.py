@@ -93,3 +93,24 @@ def test_boot_means_in_chunks_equal_whole(n, k):
     values = rng.random((n, k))
     idx = rng.integers(0, n, size=(200, n))
     assert np.array_equal(topic_views._boot_means(values, idx), values[idx].mean(axis=1))
+
+
+def test_nearest_blocks_give_whole_matrix_similarities(monkeypatch):
+    from sklearn.preprocessing import normalize
+
+    from rolnlp.analysis import similarity
+
+    rng = np.random.default_rng(5)
+    x = sp.random(40, 300, density=0.2, random_state=5, format="csr")
+    x.data = rng.random(x.nnz)
+    x = normalize(x).tocsr()
+    ids = [f"r{i}" for i in range(40)]
+    monkeypatch.setattr(similarity, "_BLOCK_CELLS", 40 * 7)  # blocks of 7 rows
+    nn = similarity.nearest_from_vectors(ids, x, k=3, progress=False)
+    full = (x @ x.T).toarray()
+    np.fill_diagonal(full, -1.0)
+    for r in range(40):
+        got = nn[nn.report_id == ids[r]]
+        want = sorted(range(40), key=lambda j: (-full[r, j], j))[:3]
+        assert got["neighbour_id"].tolist() == [ids[j] for j in want]
+        assert got["similarity"].tolist() == [round(float(full[r, j]), 6) for j in want]

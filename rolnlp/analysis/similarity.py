@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 NEIGHBOUR_COLUMNS = ["report_id", "rank", "neighbour_id", "similarity"]
 MATRIX_LIMIT = 5_000  # reports; beyond this a dense matrix is refused
 _BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with the
-# negated copy and the partition indices about 100 MB)
+# sparse product, the negated copy and the partition indices about 150 MB)
 
 
 def _identity(tokens):
@@ -203,7 +203,6 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
     if n < 2 or x.shape[1] == 0:
         return pd.DataFrame(rows)
     kk = min(k, n - 1)
-    xt = x.T.tocsc()
     block = max(1, min(n, _BLOCK_CELLS // n))
     starts = range(0, n, block)
     if progress:
@@ -212,7 +211,9 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
         starts = tqdm(starts, desc="similarity", unit="block")
     for a in starts:
         b = min(n, a + block)
-        sim = (x[a:b] @ xt).toarray()
+        # all reports against the block: only the block is transposed (x @ x.T
+        # would copy every vector per block), with the same sums in the same order
+        sim = (x @ x[a:b].T).T.toarray()
         sim[np.arange(b - a), np.arange(a, b)] = -1.0  # never one's own neighbour
         # the kk largest per row, ordered by similarity then by position
         part = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]

@@ -155,16 +155,18 @@ def distinctive_from_counts(groups, counts, terms, *, by="report_id", group=None
     from scipy import sparse
 
     groups = pd.Index(groups)
-    counts = sparse.csr_matrix(counts, dtype=np.float64)
+    counts = sparse.csr_matrix(counts)  # integer counts stay integer: one row at a time
+    if not (np.issubdtype(counts.dtype, np.integer) or counts.dtype == np.float64):
+        counts = counts.astype(np.float64)
     terms = np.array(list(terms), dtype=object)
-    total = np.asarray(counts.sum(axis=0)).ravel()
+    total = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
     if prior == "corpus":
         a = np.maximum(prior_scale * total, 1e-9)
     else:
         a = float(prior)
     out = []
     for gi in ([groups.get_loc(group)] if group is not None else range(len(groups))):
-        yi = counts[gi].toarray().ravel()
+        yi = counts[gi].toarray().ravel().astype(np.float64)
         delta, z = log_odds(yi, total - yi, a)
         sel = np.flatnonzero(yi >= min_count)
         sel = sel[np.lexsort((terms[sel], -z[sel]))][:top_n]

@@ -481,13 +481,17 @@ def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
 
 def _report_counts(streamed):
     """Counts of the terms of two or more characters per report (rows in
-    ``streamed.report_ids`` order) and the term of each column."""
+    ``streamed.report_ids`` order) and the term of each column.
+
+    The rows are built batch by batch (a batch's reports are consecutive rows)
+    as int32 CSR pieces, joined once at the end: the matrix is held at most
+    twice, never as COO triples."""
     import numpy as np
     import scipy.sparse as sp
 
     index = {rid: i for i, rid in enumerate(streamed.report_ids)}
     vocab: dict = {}
-    parts = []
+    parts = []  # (first row, nnz per row, indices, data) per batch
     rids = streamed.meta["report_id"].to_numpy() if len(streamed.meta) else []
     for j, b in enumerate(streamed.batches):
         a, e = streamed.rows(j)
@@ -500,23 +504,37 @@ def _report_counts(streamed):
                 if len(t) >= 2:
                     r.append(ri)
                     c.append(vocab.setdefault(t, len(vocab)))
-        m = sp.coo_matrix((np.ones(len(r), dtype=np.int32), (r, c)),
-                          shape=(len(index), len(vocab))).tocsr()
+        if not r:
+            continue
+        lo = min(r)
+        m = sp.coo_matrix((np.ones(len(r), dtype=np.int32),
+                           (np.asarray(r, dtype=np.int64) - lo, c)),
+                          shape=(max(r) - lo + 1, len(vocab))).tocsr()
         m.sum_duplicates()
-        parts.append(m.tocoo())
+        parts.append((lo, np.diff(m.indptr), m.indices.astype(np.int32, copy=False),
+                       m.data.astype(np.int32, copy=False)))
+        del m, r, c
+    n = len(index)
     if not parts:
-        return sp.csr_matrix((len(index), 0), dtype=np.int32), []
-    data = np.concatenate([p.data for p in parts])
-    row = np.concatenate([p.row for p in parts])
-    col = np.concatenate([p.col for p in parts])
-    counts = sp.csr_matrix((data, (row, col)), shape=(len(index), len(vocab)))
-    counts.sum_duplicates()
+        return sp.csr_matrix((n, 0), dtype=np.int32), []
+    per_row = np.zeros(n, dtype=np.int64)
+    for lo, nnz, _, _ in parts:
+        per_row[lo:lo + len(nnz)] += nnz
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(per_row, out=indptr[1:])
+    idx_type = np.int32 if indptr[-1] < np.iinfo(np.int32).max else np.int64
+    indices = np.concatenate([p[2] for p in parts]).astype(idx_type, copy=False)
+    data = np.concatenate([p[3] for p in parts])
+    del parts
+    counts = sp.csr_matrix((data, indices, indptr.astype(idx_type)), shape=(n, len(vocab)))
+    counts.has_sorted_indices = True  # each row comes from one canonical batch piece
     return counts, list(vocab)
 
 
 def _grouped(counts, report_ids, keys):
     """Sum report rows of ``counts`` by ``keys`` (one per report; NA left out),
-    groups in order of first appearance."""
+    groups in order of first appearance; integer sums (``counts`` itself when
+    every report is its own group)."""
     import numpy as np
     import pandas as pd
     import scipy.sparse as sp
@@ -525,9 +543,12 @@ def _grouped(counts, report_ids, keys):
     keep = keys.notna().to_numpy()
     groups = pd.Index(pd.unique(keys[keep]))
     g = groups.get_indexer(keys[keep])
-    member = sp.csr_matrix((np.ones(len(g)), (g, np.flatnonzero(keep))),
+    if keep.all() and len(groups) == len(report_ids) and (g == np.arange(len(g))).all():
+        return groups, counts
+    dtype = np.int32 if counts.data.sum(dtype=np.int64) < np.iinfo(np.int32).max else np.int64
+    member = sp.csr_matrix((np.ones(len(g), dtype=dtype), (g, np.flatnonzero(keep))),
                            shape=(len(groups), len(report_ids)))
-    return groups, member @ counts.astype(np.float64)
+    return groups, member @ counts.astype(dtype, copy=False)
 
 
 def _write_paragraphs(streamed, df, cols, path):
@@ -673,9 +694,12 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
             groups, gcounts = _grouped(counts, report_ids, region)
             dreg = distinctive_from_counts(groups, gcounts, terms, by="region", top_n=20)
             put("distinctive_terms_region", _write_csv(dreg, f("distinctive_terms_region.csv")))
-        nn = nearest_from_vectors(report_ids, vectors_from_counts(counts, terms), k=neighbours,
-                                  progress=False)
-        del counts, gcounts
+        del gcounts
+        # the counts become the TF-IDF vectors in place: never two copies at once
+        vectors = vectors_from_counts(counts, terms, copy=False)
+        del counts
+        nn = nearest_from_vectors(report_ids, vectors, k=neighbours, progress=False)
+        del vectors
         put("neighbours", _write_csv(nn, f("neighbours.csv")))
         sim = None
         if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 NEIGHBOUR_COLUMNS = ["report_id", "rank", "neighbour_id", "similarity"]
 MATRIX_LIMIT = 5_000  # reports; beyond this a dense matrix is refused
 _BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with the
-# negated copy and the partition indices about 100 MB)
+# sparse product, the negated copy and the partition indices about 150 MB)
 
 
 def _identity(tokens):
@@ -118,7 +118,7 @@ def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None
     return nearest_from_vectors(ids, x, k=k, threshold=threshold, progress=progress)
 
 
-def vectors_from_counts(counts, terms):
+def vectors_from_counts(counts, terms, *, copy=True):
     """What :func:`report_vectors` gives, from term counts already summed per report.
 
     Parameters
@@ -128,6 +128,11 @@ def vectors_from_counts(counts, terms):
     terms : sequence of str
         The term of each column (any order: columns are put in sorted order,
         as the vectorizer does).
+    copy : bool, default True
+        ``False`` lets a CSR ``counts`` become the result: its columns are
+        put in order and its data turned into weights in place, so the
+        counts and the vectors are not held at the same time (``counts`` is
+        unusable afterwards).
 
     Returns
     -------
@@ -144,14 +149,27 @@ def vectors_from_counts(counts, terms):
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
 
-    counts = sp.csr_matrix(counts, dtype=np.int64)
+    in_place = not copy and sp.issparse(counts) and counts.format == "csr"
+    if not in_place:
+        counts = sp.csr_matrix(counts, dtype=np.int64)
     if counts.nnz == 0:
         return sp.csr_matrix((counts.shape[0], 0))
     order = np.argsort(np.array(list(terms), dtype=object), kind="stable")
-    counts = counts[:, order]
-    counts = counts[:, np.asarray(counts.sum(axis=0)).ravel() > 0]
+    if not in_place:
+        counts = counts[:, order]
+    else:  # the same columns, renumbered in place
+        rank = np.empty(len(order), dtype=counts.indices.dtype)
+        rank[order] = np.arange(len(order), dtype=rank.dtype)
+        np.take(rank, counts.indices, out=counts.indices)
+        counts.has_sorted_indices = False
+    used = np.asarray(counts.sum(axis=0)).ravel() > 0
+    if not used.all():
+        counts = counts[:, used]
     counts.sort_indices()
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    # float weights computed in place (the transformer would copy integer counts)
+    counts.data = counts.data.astype(np.float64)
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+    return tfidf.transform(counts, copy=False).tocsr()
 
 
 def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
@@ -185,7 +203,6 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
     if n < 2 or x.shape[1] == 0:
         return pd.DataFrame(rows)
     kk = min(k, n - 1)
-    xt = x.T.tocsc()
     block = max(1, min(n, _BLOCK_CELLS // n))
     starts = range(0, n, block)
     if progress:
@@ -194,7 +211,9 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
         starts = tqdm(starts, desc="similarity", unit="block")
     for a in starts:
         b = min(n, a + block)
-        sim = (x[a:b] @ xt).toarray()
+        # all reports against the block: only the block is transposed (x @ x.T
+        # would copy every vector per block), with the same sums in the same order
+        sim = (x @ x[a:b].T).T.toarray()
         sim[np.arange(b - a), np.arange(a, b)] = -1.0  # never one's own neighbour
         # the kk largest per row, ordered by similarity then by position
         part = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]

@@ -147,7 +147,29 @@ def to_simplified(text: str) -> str:
     """
     if not text or text.isascii():
         return text
+    keys = _T2S_KEYS if _T2S_KEYS is not None else _t2s_keys()
+    if keys and keys.isdisjoint(text):
+        return text  # no dictionary key can match: OpenCC would return it as it is
     return _converter("t2s").convert(text)
+
+
+_T2S_KEYS: "frozenset | None" = None
+
+
+def _t2s_keys() -> frozenset:
+    """The characters of OpenCC's ``t2s`` keys, plus the surrogates (OpenCC
+    rejects them, so text holding one still goes to the converter); empty,
+    so nothing is skipped, when the installed OpenCC is not the version the
+    list was taken from."""
+    global _T2S_KEYS
+    import opencc
+
+    from ._t2s_keys import KEY_CHARS, OPENCC_VERSION
+
+    same = getattr(opencc, "__version__", None) == OPENCC_VERSION
+    keys = frozenset(KEY_CHARS).union(map(chr, range(0xD800, 0xE000))) if same else frozenset()
+    _T2S_KEYS = keys
+    return keys
 
 
 # --- HTML -------------------------------------------------------------------------

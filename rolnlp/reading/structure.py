@@ -465,10 +465,13 @@ def split_items(paragraphs):
 
 def _item_cuts(text: str):
     """Start offsets of the longest 一, 二, 三 … item run in ``text``."""
+    if "是" not in text and "第" not in text:
+        return []  # every item marker holds one of them
     best: list[int] = []
+    found = list(_ITEM.finditer(text))  # one scan serves both styles
     for style in ("shi", "di"):
         cuts, want = [], 1
-        for m in _ITEM.finditer(text):
+        for m in found:
             num_s = m.group(style)
             if num_s is None:
                 continue

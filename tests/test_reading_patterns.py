@@ -37,3 +37,35 @@ def test_rewritten_patterns_on_the_seed_reports():
         for line in p.read_text("utf-8").splitlines():
             for name, (ref, repl) in REFERENCE.items():
                 assert getattr(clean, name).sub(repl, line) == ref.sub(repl, line), name
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("法治a，1 \n。") + ["㐀", "豈", "\u4dc0"]), max_size=24))
+def test_eight_cjk_counts_like_findall(text):
+    assert (clean._EIGHT_CJK.match(text) is not None) == (len(clean._CJK_RE.findall(text)) >= 8)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("一二三十是第的否，,、：:。 ”x")), max_size=30))
+def test_item_cuts_are_those_of_one_scan_per_style(text):
+    from rolnlp.reading import structure
+
+    def reference(t):
+        best = []
+        for style in ("shi", "di"):
+            cuts, want = [], 1
+            for m in structure._ITEM.finditer(t):
+                num_s = m.group(style)
+                if num_s is None:
+                    continue
+                num = structure.cn_number(num_s)
+                if num == want:
+                    cuts.append(m.start())
+                    want += 1
+                elif num == 1 and len(cuts) < 2:
+                    cuts, want = [m.start()], 2
+            if len(cuts) > len(best):
+                best = cuts
+        return best if len(best) >= 2 else []
+
+    assert structure._item_cuts(text) == reference(text)

@@ -213,7 +213,11 @@ def _is_prose(key: str) -> bool:
         return False  # ASCII "?" is more often a lost character than a question
     if _META_LABEL.search(_unspaced(key)) and re.search(r"[:：|｜\[【]", key):
         return False  # "发布机构：…，成文日期：…" is a table row with commas
-    return len(_CJK_RE.findall(key)) >= 8
+    return _EIGHT_CJK.match(key) is not None
+
+
+# at least eight CJK characters (stops at the eighth instead of listing them all)
+_EIGHT_CJK = re.compile(f"(?:[^{_CJK}]*[{_CJK}]){{8}}")
 
 
 def _is_heading(key: str) -> bool:

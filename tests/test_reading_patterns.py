@@ -69,3 +69,14 @@ def test_item_cuts_are_those_of_one_scan_per_style(text):
         return best if len(best) >= 2 else []
 
     assert structure._item_cuts(text) == reference(text)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(list("。；”， \n局政府人民区2024年3月19日x")), max_size=30))
+def test_signature_tail_finds_what_the_lookbehind_form_found(text):
+    from rolnlp.reading import structure
+
+    ref = re.compile(rf"(?<=[{structure._SENT_END}”])\s+(?:{structure._ORG}(?:\s+\d{{4}}年"
+                     r"\d{1,2}月\d{1,2}日)?|\d{4}年\d{1,2}月\d{1,2}日)$")
+    a, b = structure._SIGNATURE_TAIL.search(text), ref.search(text)
+    assert (a and a.span()) == (b and b.span())

@@ -175,8 +175,8 @@ def _ngrams(seq, lo, hi, sep):
             out.extend(seq)
         elif isinstance(seq, str):
             out.extend([seq[i:i + n] for i in range(n_items - n + 1)])
-        elif n == 2:  # the common case: pairs by zip, no slice per position
-            out.extend([a + sep + b for a, b in zip(seq, seq[1:])])
+        elif n == 2:  # the common case: pairs by zip, joined in C
+            out.extend(map(sep.join, zip(seq, seq[1:])))
         else:
             out.extend([sep.join(seq[i:i + n]) for i in range(n_items - n + 1)])
     return out

@@ -301,7 +301,7 @@ class PortableModel:
         ids: list = []
         lens = []
         for text in texts:
-            hit = [j for t in analyze(text) if (j := get(t)) is not None]
+            hit = [j for j in map(get, analyze(text)) if j is not None]
             ids.extend(hit)
             lens.append(len(hit))
         if not ids:

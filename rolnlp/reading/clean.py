@@ -33,14 +33,18 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 # --- pinyin inserted after characters: 實現(xiàn) -> 實現 ----------------------------
-_PINYIN = re.compile(
-    f"(?<=[{_CJK}])(?:[(（](?=[a-zü]{{0,5}}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
-    r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,6}[)）])+")
+# (each pattern here starts with the characters it can match and looks behind
+# only from there: the regex engine then skips to candidates instead of trying
+# a lookbehind at every position of the line — same matches, several times faster)
+_PINYIN_GROUP = (r"[(（](?=[a-zü]{0,5}[aeiouüāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])"
+                 r"[a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]{1,6}[)）]")
+_PINYIN = re.compile(  # a CJK character, then one or more such groups
+    f"[(（](?<=[{_CJK}].)" + _PINYIN_GROUP[len("[(（]"):] + f"(?:{_PINYIN_GROUP})*", re.S)
 
 # --- punctuation between CJK ----------------------------------------------------
 _CJK_OR_PUNCT = f"{_CJK}，。、；：！？（）“”《》【】"
-_ASCII_PUNCT = re.compile(
-    f"(?<=[{_CJK_OR_PUNCT}%])[,;:!?]|[,;:!?](?=[{_CJK_OR_PUNCT}])")
+_ASCII_PUNCT = re.compile(  # after CJK, full-width punctuation or "%", or before the first two
+    f"[,;:!?](?:(?<=[{_CJK_OR_PUNCT}%].)|(?=[{_CJK_OR_PUNCT}]))", re.S)
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 # one run without parentheses, checked for CJK afterwards: a pattern that
 # looks for the CJK character inside the run backtracks quadratically on an
@@ -48,7 +52,7 @@ _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 _PARENS = re.compile(r"\(([^()（）\n]*)\)")
 # spaces after a sentence end or before a bracket can separate inline headings
 # (``…如下： 一、…``), so only spaces that are never separators are dropped
-_SPACE_AROUND_FULL = re.compile(r" *([，、]) *| +(?=[：”》）】])|(?<=[“《（【]) +")
+_SPACE_AROUND_FULL = re.compile(r" *([，、]) *| +(?=[：”》）】])| (?<=[“《（【] ) *")
 
 # --- residue --------------------------------------------------------------------
 # words that make up menus, toolbars and footers when a short line holds only them
@@ -147,7 +151,29 @@ def to_simplified(text: str) -> str:
     """
     if not text or text.isascii():
         return text
+    keys = _T2S_KEYS if _T2S_KEYS is not None else _t2s_keys()
+    if keys and keys.isdisjoint(text):
+        return text  # no dictionary key can match: OpenCC would return it as it is
     return _converter("t2s").convert(text)
+
+
+_T2S_KEYS: "frozenset | None" = None
+
+
+def _t2s_keys() -> frozenset:
+    """The characters of OpenCC's ``t2s`` keys, plus the surrogates (OpenCC
+    rejects them, so text holding one still goes to the converter); empty,
+    so nothing is skipped, when the installed OpenCC is not the version the
+    list was taken from."""
+    global _T2S_KEYS
+    import opencc
+
+    from ._t2s_keys import KEY_CHARS, OPENCC_VERSION
+
+    same = getattr(opencc, "__version__", None) == OPENCC_VERSION
+    keys = frozenset(KEY_CHARS).union(map(chr, range(0xD800, 0xE000))) if same else frozenset()
+    _T2S_KEYS = keys
+    return keys
 
 
 # --- HTML -------------------------------------------------------------------------
@@ -187,7 +213,11 @@ def _is_prose(key: str) -> bool:
         return False  # ASCII "?" is more often a lost character than a question
     if _META_LABEL.search(_unspaced(key)) and re.search(r"[:：|｜\[【]", key):
         return False  # "发布机构：…，成文日期：…" is a table row with commas
-    return len(_CJK_RE.findall(key)) >= 8
+    return _EIGHT_CJK.match(key) is not None
+
+
+# at least eight CJK characters (stops at the eighth instead of listing them all)
+_EIGHT_CJK = re.compile(f"(?:[^{_CJK}]*[{_CJK}]){{8}}")
 
 
 def _is_heading(key: str) -> bool:

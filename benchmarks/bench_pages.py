@@ -70,7 +70,16 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--methods", default=",".join(METHODS))
     args = ap.parse_args()
-    methods = args.methods.split(",")
+    methods = []
+    for m in args.methods.split(","):
+        if m not in METHODS:
+            ap.error(f"unknown method {m!r}; choose from {', '.join(METHODS)}")
+        try:  # an extractor that is not installed is left out, not a crash
+            METHODS[m](b"<p>x</p>", "<p>x</p>")
+        except ImportError as e:
+            print(f"skipping {m}: {e}")
+            continue
+        methods.append(m)
     rows = [json.loads(x) for x in (PAGES / "pages.jsonl").read_text("utf-8").splitlines()]
     chunks = {c["id"]: c for c in map(json.loads, (ROOT / "corpus/chunks/chunks.jsonl")
                                       .read_text("utf-8").splitlines())}

@@ -8,7 +8,8 @@
    (analyzer LRU caches, cut-block caches, token cache) are emptied before
    every repetition, so each document is seen once per repetition.  The two
    sides run interleaved; the ratio of each pair is printed with its spread.
-   Target: pipeline chars/s >= 0.7 x jieba's (1.0 x wanted).  Measured for
+   Target: pipeline chars/s >= 1.0 x jieba's (0.7 x for the default install,
+   whose cutter is pure Python).  Measured for
    the default install (Python cutter) and, when numba is installed, with the
    ``rolnlp[fast]`` extra (compiled route), interleaved with jieba.
 2. Cold start: fresh processes that import rolnlp and classify one paragraph,
@@ -49,8 +50,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CORPUS = ROOT / "corpus"
 SECTIONS = ("throughput", "cold", "memory", "model", "training")
-TARGETS = {"throughput_ratio": 0.7, "cold_ratio": 1.5, "memory_mb": 300, "model_mb": 20,
-           "load_s": 0.5}
+TARGETS = {"throughput_ratio": 0.7, "throughput_ratio_fast": 1.0, "cold_ratio": 1.5,
+           "memory_mb": 300, "model_mb": 20, "load_s": 0.5}
 DOC_CHARS = 10_000
 
 
@@ -194,7 +195,7 @@ def throughput(repeat=3):
                     f"cpu_ratio{suffix}": min(cpu["jieba"]) / min(cpu[name])})
         print(f"  {labels[name]:<32} {best[name]:6.2f} s  {n_chars / best[name]:>10,.0f} chars/s")
         _verdict(f"  {name} / jieba speed", best["jieba"] / best[name], ">=",
-                 TARGETS["throughput_ratio"],
+                 TARGETS["throughput_ratio" + suffix],
                  f"(median ratio {med['jieba'] / med[name]:.2f}; interleaved pairs "
                  f"{pairs[0]:.2f}–{pairs[-1]:.2f}; CPU-time ratio "
                  f"{min(cpu['jieba']) / min(cpu[name]):.2f})")

@@ -1,7 +1,8 @@
-"""Small file helpers shared by every layer: atomic writes."""
+"""Small file helpers shared by every layer: atomic writes, file hashes."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 
@@ -43,3 +44,18 @@ def atomic_write(path, mode="w", encoding="utf-8"):
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def file_sha256(path) -> str:
+    """SHA-256 of a file's bytes (hex), read in 1 MB blocks.
+
+    Example
+    -------
+    >>> file_sha256(__file__) == file_sha256(__file__)
+    True
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -49,7 +49,7 @@ from typing import Callable, Mapping, Optional
 
 import numpy as np
 
-from ._io import atomic_write
+from ._io import atomic_write, file_sha256
 from .errors import ModelError
 
 log = logging.getLogger(__name__)
@@ -295,11 +295,7 @@ def _read_arrays(meta, file, sha256, specs, limits):
         _fail(meta, f"arrays file {file.name} is missing")
     if file.stat().st_size > limits.max_array_bytes + 2**20:
         _fail(meta, f"arrays file {file.name} is implausibly large")
-    h = hashlib.sha256()
-    with open(file, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    if h.hexdigest() != sha256:
+    if file_sha256(file) != sha256:
         _fail(meta, f"checksum mismatch for {file.name} (file altered or corrupt)")
     try:
         z = zipfile.ZipFile(file)

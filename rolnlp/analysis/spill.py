@@ -21,10 +21,11 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from typing import Iterable
 
 import numpy as np
+
+from .._io import atomic_write, file_sha256
 
 logger = logging.getLogger(__name__)
 
@@ -100,19 +101,8 @@ def save_batch(path: str, batch) -> None:
         frame = getattr(batch, name)
         if frame is not None:
             arrays[name] = np.frombuffer(frame_to_bytes(frame), dtype=np.uint8)
-    directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_write(path, "wb") as f:
+        np.savez(f, **arrays)
 
 
 class SpilledBatch:
@@ -155,19 +145,10 @@ class SpilledBatch:
                      self.frame("audit"), self.frame("mentions"))
 
 
-def file_digest(path: str) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def item_digest(item) -> str:
     """What a report's batch result depends on: its file's bytes, or a report's content."""
     if isinstance(item, (str, os.PathLike)):
-        return file_digest(os.fspath(item))
+        return file_sha256(os.fspath(item))
     h = hashlib.sha256()
     h.update(repr(getattr(item, "metadata", None)).encode("utf-8", "replace"))
     h.update(str(getattr(item, "text", "")).encode("utf-8", "replace"))
@@ -191,9 +172,9 @@ def model_fingerprint(model) -> str | None:
             for name in sorted(files):
                 full = os.path.join(root, name)
                 h.update(os.path.relpath(full, path).encode("utf-8"))
-                h.update(file_digest(full).encode("ascii"))
+                h.update(file_sha256(full).encode("ascii"))
     elif os.path.isfile(path):
-        h.update(file_digest(path).encode("ascii"))
+        h.update(file_sha256(path).encode("ascii"))
     else:
         return None
     return h.hexdigest()

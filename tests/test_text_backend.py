@@ -10,7 +10,8 @@ from hypothesis import given, settings, strategies as st
 
 import rolnlp
 from rolnlp.text import Tokenizer, backend, dictcache, hmm
-from rolnlp.text.fastcut import FastCutter, _TwoGenerations
+from rolnlp._caches import TwoGenerations
+from rolnlp.text.fastcut import FastCutter
 
 RAW = dict(stopwords=False, keep_numbers=True, keep_punct=True, lowercase=False, max_quote=0)
 
@@ -93,7 +94,7 @@ def test_cutter_output_on_long_runs_equals_jieba():
 
 # --------------------------------------------------------------------------- caches
 def test_two_generation_cache_keeps_hot_entries_and_stays_bounded():
-    cache = _TwoGenerations(limit=10)
+    cache = TwoGenerations(limit=10)
     cache.put("hot", 1)
     for i in range(100):
         cache.put(i, i)

@@ -18,7 +18,7 @@ import re
 import threading
 from functools import lru_cache
 
-from .._caches import register_cache
+from .._caches import TwoGenerations, register_cache
 from ..reading import normalize_text
 
 FEATURE_KINDS = ("word", "char")
@@ -52,42 +52,24 @@ def normalize(text: str) -> str:
     return _normalized(text)
 
 
-class _NormalizedCache:
-    """``normalize_text`` with a bounded cache of its results.
+class _NormalizedCache(TwoGenerations):
+    """``normalize_text`` with a bounded two-generation cache of its results.
 
     Each feature block and the empty-text check normalise the same text, so
     they share one cleaning pass.  :func:`note_normal` records texts known to
     be their own normal form (a reader's settled paragraphs), which then cost
-    no cleaning at all.  Two generations, like the cutter's caches: entries in
-    use survive a turnover.  Safe between threads (a lost race computes a text
-    twice).
+    no cleaning at all.
     """
 
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.young: dict = {}
-        self.old: dict = {}
+    __slots__ = ()
 
     def __call__(self, text: str) -> str:
-        hit = self.young.get(text)
-        if hit is None:
-            hit = self.old.get(text)
-            if hit is None:
-                hit = normalize_text(text)
-            self.put(text, hit)
-        return hit
-
-    def put(self, text: str, normal: str) -> None:
-        if len(self.young) >= self.limit:
-            self.old, self.young = self.young, {}
-        self.young[text] = normal
-
-    def cache_clear(self) -> None:
-        self.young, self.old = {}, {}
+        hit = self.get(text)
+        return self.put(text, normalize_text(text)) if hit is None else hit
 
 
 _normalized = _NormalizedCache(8192)
-register_cache("classification.normalized", _normalized.cache_clear)
+register_cache("classification.normalized", _normalized.clear)
 
 
 def note_normal(texts) -> None:

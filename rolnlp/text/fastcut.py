@@ -36,6 +36,7 @@ import logging
 import threading
 from math import log
 
+from .._caches import TwoGenerations
 from . import compiled as _compiled, hmm
 
 logger = logging.getLogger(__name__)
@@ -43,46 +44,6 @@ logger = logging.getLogger(__name__)
 _CACHE_LIMIT = 100_000  # entries per cache generation
 _MAX_CACHED_BLOCK = 64  # longer blocks are rarely repeated
 _MISS = object()
-
-
-class _TwoGenerations:
-    """A bounded cache that keeps what is still in use when it fills up.
-
-    New entries go into the young generation; when it holds ``limit`` entries
-    it becomes the old one (the previous old one is dropped).  A hit in the old
-    generation moves the entry back to the young one.  So a corpus larger than
-    the cache keeps its frequent blocks instead of emptying the whole cache at
-    once, and memory stays below two generations.
-    """
-
-    __slots__ = ("limit", "young", "old")
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.young: dict = {}
-        self.old: dict = {}
-
-    def get(self, key):
-        hit = self.young.get(key)
-        if hit is None:
-            hit = self.old.get(key)
-            if hit is not None:
-                self.put(key, hit)
-        return hit
-
-    def put(self, key, value):
-        if len(self.young) >= self.limit:
-            self.old = self.young
-            self.young = {}
-        self.young[key] = value
-        return value
-
-    def clear(self) -> None:
-        self.young = {}
-        self.old = {}
-
-    def __len__(self) -> int:
-        return len(self.young) + len(self.old)
 
 
 class FastCutter:
@@ -129,8 +90,8 @@ class FastCutter:
         self._re_eng = jieba.re_eng
         # dictionary fragment -> log(freq) - log(total), or None for a bare prefix
         self._logp: dict = {}
-        self._blocks = _TwoGenerations(_CACHE_LIMIT)
-        self._hmm = _TwoGenerations(_CACHE_LIMIT)
+        self._blocks = TwoGenerations(_CACHE_LIMIT)
+        self._hmm = TwoGenerations(_CACHE_LIMIT)
         # the HMM splits words jieba was told to split (del_word / freq 0);
         # that global set only grows, so its size tells when caches went stale
         self._n_force = len(finalseg.Force_Split_Words)

@@ -12,6 +12,31 @@ import os
 # the report columns analyses group by (a subset of the unit table's columns)
 META_COLUMNS = ("report_id", "region", "province", "city", "year", "level")
 
+# tokens shorter than this are not terms when reports are compared:
+# single characters carry little meaning on their own
+MIN_TERM_CHARS = 2
+
+
+def term_coords(pairs, vocab: dict):
+    """Row and column of every term occurrence in ``pairs`` of ``(row, tokens)``.
+
+    ``vocab`` maps term -> column and grows with new terms; tokens shorter
+    than :data:`MIN_TERM_CHARS` are skipped.
+
+    Example
+    -------
+    >>> vocab = {}
+    >>> term_coords([(0, ["依法", "的", "行政"]), (1, ["依法"])], vocab), vocab
+    (([0, 0, 1], [0, 1, 0]), {'依法': 0, '行政': 1})
+    """
+    rows, cols = [], []
+    for r, toks in pairs:
+        for t in toks:
+            if len(t) >= MIN_TERM_CHARS:
+                rows.append(r)
+                cols.append(vocab.setdefault(t, len(vocab)))
+    return rows, cols
+
 
 def as_reports(source, *, progress=False):
     """Return a list of reports from a directory, a table file, a Corpus or reports.

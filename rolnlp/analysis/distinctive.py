@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._units import tokenize_texts, units_frame
+from ._units import term_coords, tokenize_texts, units_frame
 
 
 def log_odds(counts_i, counts_j, prior):
@@ -108,15 +108,9 @@ def distinctive_terms(corpus_or_df, by="report_id", group=None, top_n=20, *,
     if group is not None and group not in groups:
         raise ValueError(f"no {by} {group!r} in the data")
 
-    vocab = {}
-    rows, cols = [], []
+    vocab: dict = {}
     gidx = groups.get_indexer(keys[keep])
-    for g, toks in zip(gidx, (t for t, k in zip(tokens, keep) if k)):
-        for t in toks:
-            if len(t) < 2:  # single characters carry little meaning on their own
-                continue
-            rows.append(g)
-            cols.append(vocab.setdefault(t, len(vocab)))
+    rows, cols = term_coords(zip(gidx, (t for t, k in zip(tokens, keep) if k)), vocab)
     counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)),
                                shape=(len(groups), len(vocab)))
     counts.sum_duplicates()

@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from ..errors import LabelError, ReportError
-from ._units import as_reports
+from ._units import as_reports, term_coords
 
 logger = logging.getLogger(__name__)
 
@@ -480,7 +480,7 @@ def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
 
 
 def _report_counts(streamed):
-    """Counts of the terms of two or more characters per report (rows in
+    """Counts of the terms (``_units.term_coords``) per report (rows in
     ``streamed.report_ids`` order) and the term of each column.
 
     The rows are built batch by batch (a batch's reports are consecutive rows)
@@ -497,13 +497,8 @@ def _report_counts(streamed):
         a, e = streamed.rows(j)
         if a == e:
             continue
-        r, c = [], []
-        for rid, toks in zip(rids[a:e], b.tokens()):
-            ri = index[rid]
-            for t in toks:
-                if len(t) >= 2:
-                    r.append(ri)
-                    c.append(vocab.setdefault(t, len(vocab)))
+        r, c = term_coords(((index[rid], toks) for rid, toks in zip(rids[a:e], b.tokens())),
+                           vocab)
         if not r:
             continue
         lo = min(r)

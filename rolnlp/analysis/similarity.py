@@ -58,7 +58,7 @@ def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from ._units import tokenize_texts
+    from ._units import MIN_TERM_CHARS, tokenize_texts
 
     docs = _report_texts(reports)
     ids = [d[0] for d in docs]
@@ -68,7 +68,7 @@ def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
         toks = tokenize_texts([d[1] for d in docs], tokenizer, n_jobs=n_jobs)
     else:
         toks = [tokens[i] for i in ids]
-    toks = [[t for t in ts if len(t) >= 2] for ts in toks]
+    toks = [[t for t in ts if len(t) >= MIN_TERM_CHARS] for ts in toks]
     if not any(toks):
         import scipy.sparse as sp
 

@@ -29,10 +29,6 @@ _BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with th
 # sparse product, the negated copy and the partition indices about 150 MB)
 
 
-def _identity(tokens):
-    return tokens
-
-
 def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
     """L2-normalised TF-IDF vectors of whole reports (sublinear tf, terms of 2+ characters).
 
@@ -56,9 +52,10 @@ def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
     >>> ids, x.shape
     (['a'], (1, 2))
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    import numpy as np
+    import scipy.sparse as sp
 
-    from ._units import MIN_TERM_CHARS, tokenize_texts
+    from ._units import term_coords, tokenize_texts
 
     docs = _report_texts(reports)
     ids = [d[0] for d in docs]
@@ -68,13 +65,12 @@ def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):
         toks = tokenize_texts([d[1] for d in docs], tokenizer, n_jobs=n_jobs)
     else:
         toks = [tokens[i] for i in ids]
-    toks = [[t for t in ts if len(t) >= MIN_TERM_CHARS] for ts in toks]
-    if not any(toks):
-        import scipy.sparse as sp
-
-        return ids, sp.csr_matrix((len(ids), 0))
-    vec = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
-    return ids, vec.fit_transform(toks).tocsr()  # rows are L2-normalised
+    vocab: dict = {}
+    rows, cols = term_coords(enumerate(toks), vocab)
+    counts = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (rows, cols)),
+                           shape=(len(ids), len(vocab)))
+    counts.sum_duplicates()
+    return ids, vectors_from_counts(counts, list(vocab), copy=False)
 
 
 def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None, n_jobs=1,

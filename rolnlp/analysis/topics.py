@@ -95,6 +95,12 @@ def seed_centroids(V, terms, seeds, k, random_state):
 # seeds of the automatic choice of K (fixed: K describes the corpus, not one fit)
 SWEEP_SEEDS = (0, 1, 2)
 
+def _simplified_tokens(tokens, original, texts):
+    """Tokens computed on traditional text, converted like their text was."""
+    return [tk if a == b else [to_simplified(t) for t in tk]
+            for tk, a, b in zip(tokens, original, texts)]
+
+
 class TopicModel:
     """Topics over report paragraphs with a BERTopic-like interface.
 
@@ -220,9 +226,7 @@ class TopicModel:
         if tokens is not None:
             if len(tokens) != len(df):
                 raise ModelError(f"got {len(tokens)} token lists for {len(df)} paragraphs")
-            # tokens computed on traditional text are converted like their text
-            tokens = [tk if a == b else [to_simplified(t) for t in tk]
-                      for tk, a, b in zip(tokens, original, df["text"])]
+            tokens = _simplified_tokens(tokens, original, df["text"])
         fit_mask = self._fit_mask(df)
         terms = self._terms_for_fit(list(df["text"]), tokens, fit_mask)
         self.seed_terms_ = self._resolve_seeds(terms)
@@ -297,14 +301,7 @@ class TopicModel:
         texts = texts_of([paragraphs] if hasattr(paragraphs, "paragraphs") else paragraphs)
         texts = [to_simplified(t) for t in texts]
         toks = tokenize_texts(texts, self.tokenizer, n_jobs=self.n_jobs)
-        stop = self._stop()
-        terms = [terms_of(segments(t, tk, stop), self._phrase_pairs)
-                 for t, tk in zip(texts, toks)]
-        X = self._counts(terms)
-        used = np.asarray(X.sum(axis=1)).ravel() >= self.min_tokens
-        probs = np.zeros((len(texts), self.n_topics_), dtype=np.float32)
-        if used.any():
-            probs[used] = self._engine.transform(X[used]) @ self._merge_matrix()
+        used, probs = self._distributions(texts, toks)
         topics = np.where(used, probs.argmax(axis=1), -1) if len(texts) else np.zeros(0, int)
         return topics.astype(int), probs
 
@@ -319,18 +316,25 @@ class TopicModel:
         df = units_frame(docs)
         original = list(df["text"])
         texts = [to_simplified(t) for t in original]
-        tokens = [tk if a == b else [to_simplified(t) for t in tk]
-                  for tk, a, b in zip(tokens, original, texts)]
-        mask = self._fit_mask(df)
+        tokens = _simplified_tokens(tokens, original, texts)
+        return self._distributions(texts, tokens, self._fit_mask(df))[1]
+
+    def _distributions(self, texts, tokens, mask=None):
+        """``(used, probs)`` of simplified ``texts`` with their tokens: rows
+        left out by ``mask`` or with fewer than ``min_tokens`` known terms get
+        ``used`` False and a row of zeros."""
         stop = self._stop()
+        keep = mask if mask is not None else [True] * len(texts)
         terms = [terms_of(segments(t, tk, stop), self._phrase_pairs) if m else []
-                 for t, tk, m in zip(texts, tokens, mask)]
+                 for t, tk, m in zip(texts, tokens, keep)]
         X = self._counts(terms)
-        used = mask & (np.asarray(X.sum(axis=1)).ravel() >= self.min_tokens)
-        probs = np.zeros((len(df), self.n_topics_), dtype=np.float32)
+        used = np.asarray(X.sum(axis=1)).ravel() >= self.min_tokens
+        if mask is not None:
+            used &= np.asarray(mask, dtype=bool)
+        probs = np.zeros((len(texts), self.n_topics_), dtype=np.float32)
         if used.any():
             probs[used] = self._engine.transform(X[used]) @ self._merge_matrix()
-        return probs
+        return used, probs
 
     def _set_documents(self, documents, doc_topic):
         """Make ``documents`` (rows without text) and their distributions the

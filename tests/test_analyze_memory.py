@@ -114,3 +114,21 @@ def test_nearest_blocks_give_whole_matrix_similarities(monkeypatch):
         want = sorted(range(40), key=lambda j: (-full[r, j], j))[:3]
         assert got["neighbour_id"].tolist() == [ids[j] for j in want]
         assert got["similarity"].tolist() == [round(float(full[r, j]), 6) for j in want]
+
+
+def test_streamed_stage_keeps_only_the_meta_columns_of_a_paragraph(tmp_path, seed_paths):
+    from rolnlp.analysis import pipeline
+    from rolnlp.analysis.spill import META_COLUMNS
+
+    items = [(str(p), p.stem) for p in seed_paths]
+    s = pipeline._stream(items, model=None, classify=True, n_jobs=1, progress=False,
+                         work=str(tmp_path), resume=True)
+    assert list(s.meta.columns) == [c for c in s.table_columns if c in META_COLUMNS] + ["chars"]
+    assert {"text", "heading", "section", "labels"} <= set(s.table_columns)
+    # a batch's table read back has its meta columns from memory and the rest from disk
+    whole = pd.concat([s.table(j) for j in range(len(s.batches))], ignore_index=True)
+    assert len(whole) == len(s.meta) and list(whole.columns) == s.table_columns
+    assert whole["text"].str.len().tolist() == s.meta["chars"].tolist()
+    assert whole["report_id"].tolist() == s.meta["report_id"].tolist()
+    part = s.table(0, [2, 0])
+    assert part["text"].tolist() == whole["text"].iloc[[2, 0]].tolist()

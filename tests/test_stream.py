@@ -53,3 +53,25 @@ def test_stream_in_processes_equals_sequential(paths):
     for a, b in zip(seq, par):
         assert a.table.equals(b.table)
         assert a.tokens == b.tokens and a.texts == b.texts
+
+
+def test_batches_written_by_the_workers_equal_those_returned(paths, tmp_path):
+    from rolnlp.analysis.spill import META_COLUMNS, SpilledBatch, compact
+
+    seq = list(process_reports(paths, batch_size=2, progress=False))
+    files = [tmp_path / f"b{i}.npz" for i in range(len(seq))]
+    par = list(process_reports(paths, batch_size=2, n_jobs=2, progress=False, spill_to=files))
+    assert all(isinstance(b, SpilledBatch) for b in par)
+    assert [b.path for b in par] == [str(f) for f in files] and all(f.exists() for f in files)
+    for a, b in zip(seq, par):
+        want = compact(a.table)
+        assert b.table().equals(want) and b.columns() == list(want.columns)
+        assert "p_enforcement" not in b.columns() and "evidence" not in b.columns()
+        assert b.tokens() == a.tokens and b.texts() == a.texts
+        assert b.report_ids() == list(a.texts) and b.errors() == [(str(p), m)
+                                                                for p, m in a.errors]
+        meta = b.meta()
+        assert list(meta.columns) == [c for c in want.columns if c in META_COLUMNS] + ["chars"]
+        assert meta["chars"].tolist() == [len(t) for t in a.table["text"]]
+    with pytest.raises(ValueError, match="3 batches"):
+        next(process_reports(paths, batch_size=2, progress=False, spill_to=files[:2]))

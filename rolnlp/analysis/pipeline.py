@@ -262,19 +262,36 @@ BATCH_SIZE = 64  # reports per streamed batch (and per file in the work area)
 
 
 class _Streamed:
-    """What the streamed stage leaves in memory: the paragraph table without its
-    text (``chars`` instead) and one entry per batch file."""
+    """What the streamed stage leaves in memory: for every paragraph only the
+    :data:`~rolnlp.analysis.spill.META_COLUMNS` and its length (``chars``), and
+    one entry per batch file, which holds the rest."""
 
     def __init__(self):
         self.batches = []      # SpilledBatch, in input order
         self.starts = [0]      # first paragraph row of each batch, then the total
         self.report_ids = []   # readable reports, in input order
         self.errors = []
-        self.table_columns = None
+        self.table_columns = None  # the columns of the batch tables, in order
         self.meta = None
 
     def rows(self, j):
         return self.starts[j], self.starts[j + 1]
+
+    def table(self, j, rows=None):
+        """Batch ``j``'s paragraph table (its ``rows``, positions within the batch),
+        the columns it shares with :attr:`meta` taken from there, so that every
+        batch gives them the same dtypes."""
+        import numpy as np
+
+        a, _ = self.rows(j)
+        table = self.batches[j].table()
+        local = np.arange(len(table)) if rows is None else np.asarray(rows)
+        if rows is not None:
+            table = table.iloc[local].reset_index(drop=True)
+        for c in self.meta.columns:
+            if c in table.columns:
+                table[c] = self.meta[c].to_numpy()[a + local]
+        return table
 
 
 def _stream_base(model, classify):
@@ -294,26 +311,15 @@ def _stream_base(model, classify):
                        "tokenizer": tokenizer_fingerprint()}, sort_keys=True)
 
 
-# the paragraph-table columns later stages use (the batch files keep them all)
-_KEPT = frozenset(("report_id", "report_title", "region", "province", "city", "year", "level",
-                   "kind", "section", "heading", "index", "start", "end", "label", "labels",
-                   "confidence", "text"))
-_DROPPED = ("evidence",)  # per-class probabilities and evidence terms are not used downstream
-
-
-def _compact(table):
-    return table.drop(columns=[c for c in table.columns
-                               if c.startswith("p_") or c in _DROPPED])
-
-
 def _stream(items, *, model, classify, n_jobs, progress, work, resume):
     """Read, classify, tokenize and audit ``items`` in batches, each written to
-    ``work/batches`` (reused when its key matches); keep only compact results."""
+    ``work/batches`` (reused when its key matches) by the process that computed
+    it; keep only each paragraph's :data:`~rolnlp.analysis.spill.META_COLUMNS`."""
     import pandas as pd
 
     from ..reading.table import concat_frames
-    from .spill import SpilledBatch, batch_key, remove_stale, save_batch
-    from .stream import process_reports
+    from . import stream
+    from .spill import SpilledBatch, batch_key, remove_stale
 
     directory = os.path.join(work, "batches")
     os.makedirs(directory, exist_ok=True)
@@ -327,39 +333,30 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
     todo = [j for j, p in enumerate(paths) if not (resume and os.path.exists(p))]
     logger.info("analyze: %d of %d batches to compute, %d reused from %s", len(todo),
                 len(chunks), len(chunks) - len(todo), directory)
-    computed = iter(process_reports(
+    computed = iter(stream.process_reports(
         [i for j in todo for i, _ in chunks[j]], [d for j in todo for _, d in chunks[j]],
         model=model, classify=classify, audit=True, n_jobs=n_jobs, progress=progress,
-        batch_size=BATCH_SIZE) if todo else ())
+        batch_size=BATCH_SIZE, spill_to=[paths[j] for j in todo]) if todo else ())
     todo = set(todo)
     out = _Streamed()
     metas = []
     for j, path in enumerate(paths):
         if j in todo:
-            batch = next(computed)
-            batch.table = _compact(batch.table)
-            save_batch(path, batch)
-            del batch
+            next(computed)  # written by whichever process computed it
             logger.debug("analyze: batch %d computed (%s)", j, names[j])
         else:
             logger.debug("analyze: batch %d reused (%s)", j, names[j])
         # read back in both cases, so a resumed run sees exactly what a fresh one does
         sb = SpilledBatch(path)
-        table, texts, errors = sb.table(), sb.texts(), sb.errors()
+        meta = sb.meta()
         out.batches.append(sb)
-        out.report_ids.extend(texts)
-        out.errors.extend(errors)
-        if len(table):
+        out.report_ids.extend(sb.report_ids())
+        out.errors.extend(sb.errors())
+        if len(meta):
             if out.table_columns is None:
-                out.table_columns = [c for c in table.columns if c in _KEPT]
-            chars = table["text"].fillna("").astype(str).str.len().to_numpy()
-            table = table[[c for c in table.columns if c in _KEPT and c != "text"]]
-            if "labels" in table.columns:
-                table["labels"] = [";".join(x) if isinstance(x, (list, tuple)) else x
-                                   for x in table["labels"]]
-            table["chars"] = chars
-            metas.append(table)
-        out.starts.append(out.starts[-1] + len(table))
+                out.table_columns = sb.columns()
+            metas.append(meta)
+        out.starts.append(out.starts[-1] + len(meta))
     removed = remove_stale(directory, names)
     if removed:
         logger.info("analyze: removed %d stale batch files", removed)
@@ -389,7 +386,7 @@ def _given_labels(streamed, labels):
     """Category per paragraph row from ``labels`` (sequence, DataFrame or callable)."""
     import pandas as pd
 
-    df = streamed.meta
+    n = len(streamed.meta)
     if callable(labels):
         out = []
         for j, b in enumerate(streamed.batches):  # one batch of texts at a time
@@ -405,41 +402,60 @@ def _given_labels(streamed, labels):
             raise LabelError("a labels DataFrame needs a 'label' column")
         if {"report_id", "index"} <= set(labels.columns):
             key = labels.set_index(["report_id", "index"])["label"]
-            out = [key.get((r, i)) for r, i in zip(df["report_id"], df["index"])]
+            out = []
+            for j, b in enumerate(streamed.batches):
+                a, e = streamed.rows(j)
+                if e > a:
+                    t = b.table()
+                    out.extend(key.get((r, i)) for r, i in zip(t["report_id"], t["index"]))
         else:
             out = labels["label"].tolist()
     else:
         out = list(labels)
-    if len(out) != len(df):
-        raise LabelError(f"got {len(out)} labels for {len(df)} paragraphs")
+    if len(out) != n:
+        raise LabelError(f"got {len(out)} labels for {n} paragraphs")
     if any(x is None for x in out):
         raise LabelError("some paragraphs have no label")
     return out, out, [None] * len(out)
 
 
-def _with_text(streamed, meta_rows, texts):
-    """``meta_rows`` with the text column back in its place (and no ``chars``)."""
-    df = meta_rows.drop(columns=["chars"]).reset_index(drop=True)
-    df["text"] = texts
-    cols = [c for c in streamed.table_columns if c in df.columns]
-    return df[cols + [c for c in df.columns if c not in cols]]
+def _given(streamed):
+    """The label columns given in place of the classifier's (``_given_labels``),
+    which the batch tables do not hold: added to every table read back."""
+    return [c for c in ("label", "labels", "confidence")
+            if c in streamed.meta.columns and c not in streamed.table_columns]
+
+
+def _kept_table(streamed, j, rows=None):
+    """Batch ``j``'s table (its ``rows``) as the topic model and paragraphs.csv
+    see it: the batch columns in order, given labels added."""
+    import numpy as np
+
+    a, _ = streamed.rows(j)
+    table = streamed.table(j, rows)
+    local = np.arange(len(table)) if rows is None else np.asarray(rows)
+    for c in _given(streamed):
+        table[c] = streamed.meta[c].to_numpy()[a + local]
+    cols = [c for c in streamed.table_columns if c in table.columns]
+    return table[cols + [c for c in table.columns if c not in cols]]
 
 
 def _sample_rows(streamed, rows):
     """Paragraph rows ``rows`` (sorted positions) with their text, and their tokens."""
     import numpy as np
+    import pandas as pd
 
-    texts, tokens = [], []
+    frames, tokens = [], []
     for j, b in enumerate(streamed.batches):
         a, e = streamed.rows(j)
         lo, hi = np.searchsorted(rows, [a, e])
         if lo == hi:
             continue
-        local = (rows[lo:hi] - a).tolist()
-        bt, btok = b.table()["text"].tolist(), b.tokens()
-        texts.extend(bt[i] for i in local)
-        tokens.extend(btok[i] for i in local)
-    return _with_text(streamed, streamed.meta.iloc[rows], texts), tokens
+        local = rows[lo:hi] - a
+        frames.append(_kept_table(streamed, j, local))
+        btok = b.tokens()
+        tokens.extend(btok[i] for i in local.tolist())
+    return pd.concat(frames, ignore_index=True), tokens
 
 
 def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
@@ -472,8 +488,7 @@ def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
         a, e = streamed.rows(j)
         if a == e:
             continue
-        block = _with_text(streamed, streamed.meta.iloc[a:e], b.table()["text"].tolist())
-        probs[a:e] = tm._assign(block, b.tokens())
+        probs[a:e] = tm._assign(_kept_table(streamed, j), b.tokens())
     probs[rows] = fitted  # the sampled rows keep their fitted distributions
     tm._set_documents(streamed.meta.drop(columns=["chars"]), probs)
     return tm, examples
@@ -546,19 +561,20 @@ def _grouped(counts, report_ids, keys):
     return groups, member @ counts.astype(dtype, copy=False)
 
 
-def _write_paragraphs(streamed, df, cols, path):
-    """paragraphs.csv written batch by batch (text read back from the work area)."""
+def _write_paragraphs(streamed, topics, cols, path):
+    """paragraphs.csv written batch by batch (read back from the work area), with
+    each paragraph's ``topics``."""
     from .._io import atomic_write
     from .outputs import spreadsheet_safe
 
     with atomic_write(path) as f:
         header = True
-        for j, b in enumerate(streamed.batches):
+        for j in range(len(streamed.batches)):
             a, e = streamed.rows(j)
             if a == e:
                 continue
-            part = df.iloc[a:e].drop(columns=["chars"]).reset_index(drop=True)
-            part["text"] = b.table()["text"].tolist()
+            part = _kept_table(streamed, j)
+            part["topic"] = topics[a:e]
             spreadsheet_safe(part[cols]).to_csv(f, index=False, header=header)
             header = False
     return path
@@ -660,12 +676,12 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
                                        seed_words=seed_words, tokens=None, model_dir=True,
                                        names=names, fitted=tm, examples=examples)
         paths.update(topic_paths)
-        df["topic"] = tm.documents_["topic"].to_numpy()
+        have = {*streamed.table_columns, *df.columns, "topic", "text"}
         cols = [c for c in ("report_id", "region", "province", "city", "year", "level", "index",
                             "section", "heading", "start", "end", "label", "labels",
-                            "confidence", "topic", "text")
-                if c in df.columns or c == "text"]
-        put("paragraphs", _write_paragraphs(streamed, df, cols, f("paragraphs.csv")))
+                            "confidence", "topic", "text") if c in have]
+        put("paragraphs", _write_paragraphs(streamed, tm.documents_["topic"].to_numpy(), cols,
+                                            f("paragraphs.csv")))
         bar.update()
 
         stage("compare")

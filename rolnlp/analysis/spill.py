@@ -30,7 +30,34 @@ from .._io import atomic_write, file_sha256
 logger = logging.getLogger(__name__)
 
 WORK_DIR = ".rolnlp-work"
-FORMAT = 1  # bump when the batch file layout or its contents change
+FORMAT = 2  # bump when the batch file layout or its contents change
+
+#: Paragraph-table columns later stages use (a batch file keeps these, and text).
+KEPT = ("report_id", "report_title", "region", "province", "city", "year", "level", "kind",
+        "section", "heading", "index", "start", "end", "label", "labels", "confidence", "text")
+#: The columns the corpus-level stages hold in memory for every paragraph (with
+#: ``chars``, its length); the rest stays in the batch files.
+META_COLUMNS = ("report_id", "report_title", "region", "province", "city", "year", "level",
+                "label")
+
+
+def compact(table):
+    """``table`` with only the :data:`KEPT` columns, in its own order; ``labels``
+    (a list per row) joined with ``;``."""
+    table = table[[c for c in table.columns if c in KEPT]]
+    if "labels" in table.columns:
+        table = table.assign(labels=[";".join(x) if isinstance(x, (list, tuple)) else x
+                                     for x in table["labels"]])
+    return table
+
+
+def meta_frame(table):
+    """The :data:`META_COLUMNS` of a compact ``table`` and each paragraph's length
+    (``chars``)."""
+    meta = table[[c for c in table.columns if c in META_COLUMNS]].copy()
+    meta["chars"] = (table["text"].fillna("").astype(str).str.len().to_numpy()
+                     if "text" in table.columns else 0)
+    return meta
 
 
 def _json_value(v):
@@ -83,14 +110,20 @@ def _unblob(arr):
 
 
 def save_batch(path: str, batch) -> None:
-    """Write a :class:`~rolnlp.analysis.stream.Batch` to ``path`` atomically."""
+    """Write a :class:`~rolnlp.analysis.stream.Batch` to ``path`` atomically: its
+    :func:`compact` table, the table's :func:`meta_frame` apart (what the main
+    process reads of every batch), tokens, texts, errors, audit rows."""
+    table = compact(batch.table) if len(batch.table.columns) else batch.table
     vocab: dict = {}
     ids, offsets = [], [0]
     for toks in batch.tokens:
         ids.extend(vocab.setdefault(t, len(vocab)) for t in toks)
         offsets.append(len(ids))
     arrays = {
-        "table": np.frombuffer(frame_to_bytes(batch.table), dtype=np.uint8),
+        "table": np.frombuffer(frame_to_bytes(table), dtype=np.uint8),
+        "meta": np.frombuffer(frame_to_bytes(meta_frame(table)), dtype=np.uint8),
+        "report_ids": _blob(list(batch.texts)),
+        "columns": _blob([str(c) for c in table.columns]),
         "texts": _blob(batch.texts),
         "errors": _blob([[str(p), str(m)] for p, m in batch.errors]),
         "tok_vocab": _blob(list(vocab)),
@@ -117,6 +150,21 @@ class SpilledBatch:
     def table(self):
         with self._load() as z:
             return frame_from_bytes(z["table"])
+
+    def meta(self):
+        """The batch's :func:`meta_frame`."""
+        with self._load() as z:
+            return frame_from_bytes(z["meta"])
+
+    def columns(self) -> list:
+        """The columns of :meth:`table`, in order."""
+        with self._load() as z:
+            return _unblob(z["columns"])
+
+    def report_ids(self) -> list:
+        """Ids of the batch's readable reports, in input order."""
+        with self._load() as z:
+            return _unblob(z["report_ids"])
 
     def tokens(self) -> list:
         with self._load() as z:

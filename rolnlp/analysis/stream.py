@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 from array import array
 from dataclasses import dataclass, field
-from typing import Iterator, Optional
+from typing import Iterator, Optional, Sequence
 
 
 class TokenStore:
@@ -161,9 +161,19 @@ def _batch(items, ids, model, classify, tokenize, read_kwargs, audit=False):
     return Batch(table, tokens, texts, errors, audit_df, mentions)
 
 
+def _batch_to_file(path, *args):
+    """:func:`_batch`, written to ``path`` where it was computed (a worker sends
+    back a file name, not the batch: the main process stays free)."""
+    from . import spill
+
+    spill.save_batch(path, _batch(*args))
+    return spill.SpilledBatch(path)
+
+
 def process_reports(paths, ids=None, *, model=None, classify: bool = True, tokenize: bool = True,
                     audit: bool = False, n_jobs: int = 1, batch_size: int = 64,
-                    progress: bool = True, read_kwargs: Optional[dict] = None) -> Iterator[Batch]:
+                    progress: bool = True, read_kwargs: Optional[dict] = None,
+                    spill_to: Optional[Sequence[str]] = None) -> Iterator[Batch]:
     """Read, classify and tokenize reports batch by batch, in input order.
 
     Parameters
@@ -189,10 +199,15 @@ def process_reports(paths, ids=None, *, model=None, classify: bool = True, token
         A progress bar over reports.
     read_kwargs : dict, optional
         Passed to :func:`rolnlp.read_report`.
+    spill_to : list of str, optional
+        One file per batch (``ceil(len(paths) / batch_size)``): each batch is
+        written there by the process that computed it
+        (:func:`rolnlp.analysis.spill.save_batch`) and a
+        :class:`~rolnlp.analysis.spill.SpilledBatch` is yielded instead.
 
     Yields
     ------
-    Batch
+    Batch, or SpilledBatch with ``spill_to``
 
     Example
     -------
@@ -212,6 +227,12 @@ def process_reports(paths, ids=None, *, model=None, classify: bool = True, token
     read_kwargs = dict(read_kwargs or {})
     chunks = [(paths[i:i + batch_size], list(ids[i:i + batch_size]))
               for i in range(0, len(paths), batch_size)]
+    if spill_to is not None:
+        spill_to = [os.fspath(p) for p in spill_to]
+        if len(spill_to) != len(chunks):
+            raise ValueError(f"spill_to names {len(spill_to)} files for {len(chunks)} batches")
+    task = _batch if spill_to is None else _batch_to_file
+    heads = [()] * len(chunks) if spill_to is None else [(p,) for p in spill_to]
     bar = None
     if progress:
         from tqdm.auto import tqdm
@@ -219,14 +240,14 @@ def process_reports(paths, ids=None, *, model=None, classify: bool = True, token
         bar = tqdm(total=len(paths), desc="reading and classifying", unit="report")
     try:
         if n_jobs == 1 or len(chunks) < 2:
-            results = (_batch(p, i, model, classify, tokenize, read_kwargs, audit)
-                       for p, i in chunks)
+            results = (task(*h, p, i, model, classify, tokenize, read_kwargs, audit)
+                       for h, (p, i) in zip(heads, chunks))
         else:
             from joblib import Parallel, delayed
 
             results = Parallel(n_jobs=n_jobs, return_as="generator")(
-                delayed(_batch)(p, i, model, classify, tokenize, read_kwargs, audit)
-                for p, i in chunks)
+                delayed(task)(*h, p, i, model, classify, tokenize, read_kwargs, audit)
+                for h, (p, i) in zip(heads, chunks))
         for (p, _), batch in zip(chunks, results):
             if bar is not None:
                 bar.update(len(p))

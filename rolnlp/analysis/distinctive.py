@@ -48,7 +48,11 @@ def log_odds(counts_i, counts_j, prior):
     a = np.broadcast_to(np.asarray(prior, dtype=float), yi.shape)
     if (a <= 0).any():
         raise ValueError("prior pseudo-counts must be positive")
-    a0, ni, nj = a.sum(), yi.sum(), yj.sum()
+    return _log_odds_at(yi, yj, a, a.sum(), yi.sum(), yj.sum())
+
+
+def _log_odds_at(yi, yj, a, a0, ni, nj):
+    """:func:`log_odds` at some terms, given the sums over all terms."""
     delta = (np.log(yi + a) - np.log(ni + a0 - yi - a)
              - np.log(yj + a) + np.log(nj + a0 - yj - a))
     z = delta / np.sqrt(1.0 / (yi + a) + 1.0 / (yj + a))
@@ -120,7 +124,7 @@ def distinctive_terms(corpus_or_df, by="report_id", group=None, top_n=20, *,
 
 
 def distinctive_from_counts(groups, counts, terms, *, by="report_id", group=None, top_n=20,
-                            prior="corpus", prior_scale=0.1, min_count=2):
+                            prior="corpus", prior_scale=0.1, min_count=2, total=None):
     """:func:`distinctive_terms` from term counts already summed per group.
 
     Parameters
@@ -132,6 +136,10 @@ def distinctive_from_counts(groups, counts, terms, *, by="report_id", group=None
     terms : sequence of str
         The term of each column.
     by, group, top_n, prior, prior_scale, min_count : see :func:`distinctive_terms`
+    total : array-like of int, shape (n_terms,), optional
+        Column sums of the whole table, when ``counts`` holds only some of its
+        groups (a block of rows read from disk): each group is then compared
+        with all the others, as if the whole table had been given.
 
     Returns
     -------
@@ -153,18 +161,28 @@ def distinctive_from_counts(groups, counts, terms, *, by="report_id", group=None
     if not (np.issubdtype(counts.dtype, np.integer) or counts.dtype == np.float64):
         counts = counts.astype(np.float64)
     terms = np.array(list(terms), dtype=object)
-    total = np.asarray(counts.sum(axis=0), dtype=np.float64).ravel()
+    total = np.asarray(counts.sum(axis=0) if total is None else total,
+                       dtype=np.float64).ravel()
     if prior == "corpus":
         a = np.maximum(prior_scale * total, 1e-9)
     else:
-        a = float(prior)
+        a = np.broadcast_to(np.asarray(float(prior)), total.shape)
+    # counts are whole numbers: these sums are exact, so the terms a group uses
+    # give the same values as the group's whole row would
+    a0, grand = a.sum(), total.sum()
     out = []
     for gi in ([groups.get_loc(group)] if group is not None else range(len(groups))):
-        yi = counts[gi].toarray().ravel().astype(np.float64)
-        delta, z = log_odds(yi, total - yi, a)
+        if min_count > 0:  # only terms the group uses can be listed
+            row = counts[gi]
+            cols, yi = row.indices, row.data.astype(np.float64)
+        else:
+            cols = np.arange(counts.shape[1])
+            yi = counts[gi].toarray().ravel().astype(np.float64)
+        ni = yi.sum()
+        delta, z = _log_odds_at(yi, total[cols] - yi, a[cols], a0, ni, grand - ni)
         sel = np.flatnonzero(yi >= min_count)
-        sel = sel[np.lexsort((terms[sel], -z[sel]))][:top_n]
-        out.append(pd.DataFrame({by: groups[gi], "term": terms[sel],
+        sel = sel[np.lexsort((terms[cols[sel]], -z[sel]))][:top_n]
+        out.append(pd.DataFrame({by: groups[gi], "term": terms[cols[sel]],
                                  "count": yi[sel].astype(int), "log_odds": delta[sel],
                                  "z": z[sel]}))
     if not out:

@@ -259,6 +259,7 @@ sample of this many and the other paragraphs get the fitted model's topics, so
 the topic stage needs the same memory at any corpus size."""
 
 BATCH_SIZE = 64  # reports per streamed batch (and per file in the work area)
+COMPARE_BLOCK = 2_000  # reports whose term counts the compare stage reads at once
 
 
 class _Streamed:
@@ -494,19 +495,21 @@ def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
     return tm, examples
 
 
-def _report_counts(streamed):
+def _report_counts(streamed, directory):
     """Counts of the terms (``_units.term_coords``) per report (rows in
-    ``streamed.report_ids`` order) and the term of each column.
+    ``streamed.report_ids`` order), written to ``directory`` batch by batch.
 
-    The rows are built batch by batch (a batch's reports are consecutive rows)
-    as int32 CSR pieces, joined once at the end: the matrix is held at most
-    twice, never as COO triples."""
+    Returns ``(RowBlocks of int32 counts, the term of each column, column sums)``;
+    memory keeps the vocabulary and a few numbers per report, never the counts."""
     import numpy as np
     import scipy.sparse as sp
 
+    from .blocks import RowBlocks
+
     index = {rid: i for i, rid in enumerate(streamed.report_ids)}
     vocab: dict = {}
-    parts = []  # (first row, nnz per row, indices, data) per batch
+    store = RowBlocks(directory, "counts", dtype=np.int32)
+    total = np.zeros(0, dtype=np.int64)
     rids = streamed.meta["report_id"].to_numpy() if len(streamed.meta) else []
     for j, b in enumerate(streamed.batches):
         a, e = streamed.rows(j)
@@ -516,35 +519,42 @@ def _report_counts(streamed):
                            vocab)
         if not r:
             continue
-        lo = min(r)
+        lo = min(r)  # a batch's reports are consecutive rows
         m = sp.coo_matrix((np.ones(len(r), dtype=np.int32),
                            (np.asarray(r, dtype=np.int64) - lo, c)),
                           shape=(max(r) - lo + 1, len(vocab))).tocsr()
         m.sum_duplicates()
-        parts.append((lo, np.diff(m.indptr), m.indices.astype(np.int32, copy=False),
-                       m.data.astype(np.int32, copy=False)))
+        store.append(lo, m)
+        total = np.concatenate([total, np.zeros(len(vocab) - len(total), dtype=np.int64)])
+        total += np.bincount(m.indices, weights=m.data, minlength=len(vocab)).astype(np.int64)
         del m, r, c
-    n = len(index)
-    if not parts:
-        return sp.csr_matrix((n, 0), dtype=np.int32), []
-    per_row = np.zeros(n, dtype=np.int64)
-    for lo, nnz, _, _ in parts:
-        per_row[lo:lo + len(nnz)] += nnz
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(per_row, out=indptr[1:])
-    idx_type = np.int32 if indptr[-1] < np.iinfo(np.int32).max else np.int64
-    indices = np.concatenate([p[2] for p in parts]).astype(idx_type, copy=False)
-    data = np.concatenate([p[3] for p in parts])
-    del parts
-    counts = sp.csr_matrix((data, indices, indptr.astype(idx_type)), shape=(n, len(vocab)))
-    counts.has_sorted_indices = True  # each row comes from one canonical batch piece
-    return counts, list(vocab)
+    store.close(n_rows=len(index), n_cols=len(vocab))
+    return store, list(vocab), total
 
 
-def _grouped(counts, report_ids, keys):
-    """Sum report rows of ``counts`` by ``keys`` (one per report; NA left out),
-    groups in order of first appearance; integer sums (``counts`` itself when
-    every report is its own group)."""
+def _report_distinctive(store, terms, total, report_ids, in_table):
+    """Distinctive terms of every report with paragraphs, a block of reports at a time."""
+    import numpy as np
+    import pandas as pd
+
+    from .distinctive import distinctive_from_counts
+
+    frames = []
+    keep = np.asarray(in_table, dtype=bool)
+    for a, b, block in store.blocks(COMPARE_BLOCK):
+        rows = np.flatnonzero(keep[a:b])
+        if len(rows):
+            frames.append(distinctive_from_counts(
+                [report_ids[a + r] for r in rows], block[rows], terms, by="report_id",
+                top_n=20, total=total))
+    if not frames:
+        return distinctive_from_counts([], store.block(0, 0), terms, by="report_id", top_n=20)
+    return pd.concat(frames, ignore_index=True)
+
+
+def _grouped(store, report_ids, keys):
+    """Sum report rows of ``store`` by ``keys`` (one per report; NA left out),
+    groups in order of first appearance; integer sums."""
     import numpy as np
     import pandas as pd
     import scipy.sparse as sp
@@ -552,13 +562,49 @@ def _grouped(counts, report_ids, keys):
     keys = pd.Series(keys, index=report_ids)
     keep = keys.notna().to_numpy()
     groups = pd.Index(pd.unique(keys[keep]))
-    g = groups.get_indexer(keys[keep])
-    if keep.all() and len(groups) == len(report_ids) and (g == np.arange(len(g))).all():
-        return groups, counts
-    dtype = np.int32 if counts.data.sum(dtype=np.int64) < np.iinfo(np.int32).max else np.int64
-    member = sp.csr_matrix((np.ones(len(g), dtype=dtype), (g, np.flatnonzero(keep))),
-                           shape=(len(groups), len(report_ids)))
-    return groups, member @ counts.astype(dtype, copy=False)
+    g = np.full(len(report_ids), -1, dtype=np.int64)
+    g[keep] = groups.get_indexer(keys[keep])
+    out = None
+    for a, b, block in store.blocks(COMPARE_BLOCK):
+        rows = np.flatnonzero(g[a:b] >= 0)
+        if not len(rows):
+            continue
+        member = sp.csr_matrix((np.ones(len(rows), dtype=np.int64), (g[a:b][rows], rows)),
+                               shape=(len(groups), b - a))
+        part = member @ block.astype(np.int64)
+        out = part if out is None else out + part
+    if out is None:
+        out = sp.csr_matrix((len(groups), store.shape[1]), dtype=np.int64)
+    if out.data.size and out.data.max() < np.iinfo(np.int32).max:
+        out = out.astype(np.int32)
+    return groups, out
+
+
+def _report_vectors(store, terms, total, directory):
+    """The TF-IDF vector of every report (``similarity.vectors_from_counts``),
+    made a block at a time from ``store`` and written to ``directory``."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from .blocks import RowBlocks
+    from .similarity import term_order, tfidf_idf, tfidf_rows
+
+    used = total > 0
+    rank = term_order(terms)  # columns in term order, unused ones dropped
+    kept = np.cumsum(used[np.argsort(rank, kind="stable")]) - 1
+    column = kept[rank].astype(np.int32)
+    doc_freq = np.zeros(int(used.sum()), dtype=np.int64)
+    for _, _, block in store.blocks(COMPARE_BLOCK):
+        doc_freq += np.bincount(column[block.indices], minlength=len(doc_freq))
+    idf = tfidf_idf(doc_freq, store.shape[0])
+    vectors = RowBlocks(directory, "vectors", dtype=np.float64)
+    for a, _, block in store.blocks(COMPARE_BLOCK):
+        block = sp.csr_matrix((block.data, column[block.indices], block.indptr),
+                              shape=(block.shape[0], len(doc_freq)))
+        block.sort_indices()
+        vectors.append(a, tfidf_rows(block, idf))
+    vectors.close(n_rows=store.shape[0], n_cols=len(doc_freq))
+    return vectors
 
 
 def _write_paragraphs(streamed, topics, cols, path):
@@ -616,8 +662,7 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
     from .plots import plot_category_heatmap, plot_similarity, report_names, save_figure
     from .profile import category_profile
     from .reuse import find_reuse
-    from .similarity import (MATRIX_LIMIT, nearest_from_vectors, similarity_matrix,
-                             vectors_from_counts)
+    from .similarity import MATRIX_LIMIT, nearest_from_blocks, similarity_matrix
     from .spill import WORK_DIR
 
     f = out.file
@@ -691,26 +736,27 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
             profiles[by] = prof
             name = {"report_id": "report"}.get(by, by)
             put(f"profile_{name}", _write_csv(prof, f(f"profile_{name}.csv")))
-        counts, terms = _report_counts(streamed)
+        # term counts and vectors per report live in the work area, read a block at a time
+        scratch = os.path.join(work, "compare")
+        counts, terms, total = _report_counts(streamed, scratch)
         first = df.drop_duplicates("report_id").set_index("report_id")
         with_rows = first.index
         # reports without paragraphs have no row in the paragraph table
         in_table = [rid in with_rows for rid in report_ids]
-        groups, gcounts = _grouped(counts, report_ids,
-                                   [rid if t else None for rid, t in zip(report_ids, in_table)])
-        dist = distinctive_from_counts(groups, gcounts, terms, by="report_id", top_n=20)
+        dist = _report_distinctive(counts, terms, total, report_ids, in_table)
         put("distinctive_terms", _write_csv(dist, f("distinctive_terms.csv")))
         if df["region"].notna().any():
             region = first["region"].reindex(report_ids).to_numpy()
             groups, gcounts = _grouped(counts, report_ids, region)
             dreg = distinctive_from_counts(groups, gcounts, terms, by="region", top_n=20)
             put("distinctive_terms_region", _write_csv(dreg, f("distinctive_terms_region.csv")))
-        del gcounts
-        # the counts become the TF-IDF vectors in place: never two copies at once
-        vectors = vectors_from_counts(counts, terms, copy=False)
-        del counts
-        nn = nearest_from_vectors(report_ids, vectors, k=neighbours, progress=False)
-        del vectors
+            del gcounts, dreg
+        vectors = _report_vectors(counts, terms, total, scratch)
+        counts.remove()
+        del terms, total
+        nn = nearest_from_blocks(report_ids, vectors.block, n_cols=vectors.shape[1],
+                                 k=neighbours, progress=False)
+        vectors.remove()
         put("neighbours", _write_csv(nn, f("neighbours.csv")))
         sim = None
         if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40

@@ -114,6 +114,68 @@ def nearest_reports(reports, *, k=10, threshold=0.0, tokens=None, tokenizer=None
     return nearest_from_vectors(ids, x, k=k, threshold=threshold, progress=progress)
 
 
+def tfidf_idf(doc_freq, n_rows):
+    """Inverse document frequencies as ``TfidfTransformer(smooth_idf=True)``
+    computes them (``log((1 + n) / (1 + df)) + 1``, the same float64 steps).
+
+    Parameters
+    ----------
+    doc_freq : array-like of int, shape (n_terms,)
+        Rows holding each term.
+    n_rows : int
+        Rows in all.
+
+    Returns
+    -------
+    numpy.ndarray of float64
+
+    Example
+    -------
+    >>> tfidf_idf([1, 2], 2).round(3).tolist()
+    [1.405, 1.0]
+    """
+    import numpy as np
+
+    df = np.asarray(doc_freq).astype(np.float64)
+    df += 1.0
+    idf = np.full_like(df, n_rows + 1, dtype=np.float64)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    return idf
+
+
+def tfidf_rows(counts, idf):
+    """L2-normalised sublinear TF-IDF rows of ``counts`` (CSR, columns in their
+    final order), as ``TfidfTransformer(sublinear_tf=True)`` transforms them.
+    Row by row, so a block of rows gives the rows of the whole matrix.
+
+    Example
+    -------
+    >>> from scipy import sparse
+    >>> tfidf_rows(sparse.csr_matrix([[1, 1]]), tfidf_idf([1, 1], 1)).toarray().round(3)
+    array([[0.707, 0.707]])
+    """
+    import numpy as np
+    from sklearn.preprocessing import normalize
+
+    counts = counts.copy() if counts.dtype == np.float64 else counts.astype(np.float64)
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    return normalize(counts, norm="l2", copy=False)
+
+
+def term_order(terms):
+    """Column of each term once terms are sorted (how report vectors order them)."""
+    import numpy as np
+
+    order = np.argsort(np.array(list(terms), dtype=object), kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return rank
+
+
 def vectors_from_counts(counts, terms, *, copy=True):
     """What :func:`report_vectors` gives, from term counts already summed per report.
 
@@ -143,29 +205,32 @@ def vectors_from_counts(counts, terms, *, copy=True):
     """
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfTransformer
 
     in_place = not copy and sp.issparse(counts) and counts.format == "csr"
     if not in_place:
         counts = sp.csr_matrix(counts, dtype=np.int64)
     if counts.nnz == 0:
         return sp.csr_matrix((counts.shape[0], 0))
-    order = np.argsort(np.array(list(terms), dtype=object), kind="stable")
+    rank = term_order(terms)
     if not in_place:
-        counts = counts[:, order]
+        counts = counts[:, np.argsort(rank, kind="stable")]
     else:  # the same columns, renumbered in place
-        rank = np.empty(len(order), dtype=counts.indices.dtype)
-        rank[order] = np.arange(len(order), dtype=rank.dtype)
-        np.take(rank, counts.indices, out=counts.indices)
+        np.take(rank.astype(counts.indices.dtype, copy=False), counts.indices,
+                out=counts.indices)
         counts.has_sorted_indices = False
     used = np.asarray(counts.sum(axis=0)).ravel() > 0
     if not used.all():
         counts = counts[:, used]
     counts.sort_indices()
-    # float weights computed in place (the transformer would copy integer counts)
+    # float weights computed in place (a copy of integer counts is never kept)
     counts.data = counts.data.astype(np.float64)
-    tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
-    return tfidf.transform(counts, copy=False).tocsr()
+    idf = tfidf_idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0])
+    np.log(counts.data, counts.data)
+    counts.data += 1.0
+    counts.data *= idf[counts.indices]
+    from sklearn.preprocessing import normalize
+
+    return normalize(counts, norm="l2", copy=False)
 
 
 def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
@@ -189,44 +254,90 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
     >>> nearest_from_vectors(ids, x, k=1, progress=False)["neighbour_id"].tolist()
     ['b', 'a']
     """
+    if x.shape[0] != len(ids):
+        raise ValueError(f"{len(ids)} ids for {x.shape[0]} vectors")
+    return nearest_from_blocks(ids, lambda a, b: x[a:b], n_cols=x.shape[1], k=k,
+                               threshold=threshold, progress=progress)
+
+
+def nearest_from_blocks(ids, rows, *, n_cols, k=10, threshold=0.0, progress=True):
+    """:func:`nearest_reports` of vectors read a block at a time: ``rows(a, b)``
+    gives the CSR vectors of reports ``a:b`` (from memory or from disk, e.g.
+    :meth:`rolnlp.analysis.blocks.RowBlocks.block`).  Memory holds two blocks
+    and their similarities, whatever the number of reports.
+
+    Each block of reports is compared with every block in turn, keeping the
+    ``k`` most similar so far (ties: earlier report first), so the result is
+    the same whatever the block size.
+    """
+    import math
+
     import numpy as np
     import pandas as pd
 
     if not isinstance(k, int) or isinstance(k, bool) or k < 1:
         raise TypeError(f"k must be a positive int, got {k!r}")
     n = len(ids)
-    rows = {c: [] for c in NEIGHBOUR_COLUMNS}
-    if n < 2 or x.shape[1] == 0:
-        return pd.DataFrame(rows)
+    out = {c: [] for c in NEIGHBOUR_COLUMNS}
+    if n < 2 or n_cols == 0:
+        return pd.DataFrame(out)
     kk = min(k, n - 1)
-    block = max(1, min(n, _BLOCK_CELLS // n))
-    starts = range(0, n, block)
+    size = max(1, min(n, math.isqrt(_BLOCK_CELLS)))
+    starts = range(0, n, size)
     if progress:
         from tqdm.auto import tqdm
 
         starts = tqdm(starts, desc="similarity", unit="block")
-    for a in starts:
-        b = min(n, a + block)
-        # all reports against the block: only the block is transposed (x @ x.T
-        # would copy every vector per block), with the same sums in the same order
-        sim = (x @ x[a:b].T).T.toarray()
-        sim[np.arange(b - a), np.arange(a, b)] = -1.0  # never one's own neighbour
-        # the kk largest per row, ordered by similarity then by position
-        part = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]
-        for r in range(b - a):
-            cand = part[r]
-            order = np.lexsort((cand, -sim[r, cand]))
+    for q0 in starts:
+        q1 = min(n, q0 + size)
+        right = rows(q0, q1).T  # only the query block is transposed
+        best = np.full((q1 - q0, kk), -np.inf)
+        where = np.full((q1 - q0, kk), n, dtype=np.int64)
+        for a0 in range(0, n, size):
+            a1 = min(n, a0 + size)
+            # row i of the left operand gives the same sums as in x @ x[q0:q1].T
+            sim = (rows(a0, a1) @ right).T.toarray()
+            own = np.arange(max(q0, a0), min(q1, a1))
+            sim[own - q0, own - a0] = -1.0  # never one's own neighbour
+            cols = _top(sim, kk)
+            best, where = _merge(best, where, np.take_along_axis(sim, cols, 1), cols + a0, kk)
+        for r in range(q1 - q0):
             rank = 0
-            for j in cand[order]:
-                s = float(sim[r, j])
+            for s, j in zip(best[r].tolist(), where[r].tolist()):
                 if s < threshold or s <= 0.0:
                     break
                 rank += 1
-                rows["report_id"].append(ids[a + r])
-                rows["rank"].append(rank)
-                rows["neighbour_id"].append(ids[j])
-                rows["similarity"].append(round(s, 6))
-    return pd.DataFrame(rows)
+                out["report_id"].append(ids[q0 + r])
+                out["rank"].append(rank)
+                out["neighbour_id"].append(ids[j])
+                out["similarity"].append(round(s, 6))
+    return pd.DataFrame(out)
+
+
+def _top(sim, kk):
+    """Columns of the ``kk`` largest values of each row, by value then column."""
+    import numpy as np
+
+    m = sim.shape[1]
+    if m <= kk:
+        return np.broadcast_to(np.arange(m), sim.shape).copy()
+    cols = np.argpartition(-sim, kk - 1, axis=1)[:, :kk]
+    low = np.take_along_axis(sim, cols, 1).min(axis=1)
+    # argpartition picks any of the values tied at the boundary: those rows are sorted
+    for r in np.flatnonzero(np.count_nonzero(sim >= low[:, None], axis=1) > kk):
+        cols[r] = np.lexsort((np.arange(m), -sim[r]))[:kk]
+    return cols
+
+
+def _merge(best, where, sim, pos, kk):
+    """The ``kk`` best of two candidate lists per row, by similarity then position."""
+    import numpy as np
+
+    s = np.concatenate([best, sim], axis=1)
+    p = np.concatenate([where, pos], axis=1)
+    row = np.repeat(np.arange(s.shape[0]), s.shape[1])
+    order = np.lexsort((p.ravel(), -s.ravel(), row)).reshape(s.shape)[:, :kk] % s.shape[1]
+    return np.take_along_axis(s, order, 1), np.take_along_axis(p, order, 1)
 
 
 def similarity_matrix(reports, *, tokens=None, tokenizer=None, n_jobs=1):

@@ -289,9 +289,10 @@ class _Streamed:
         local = np.arange(len(table)) if rows is None else np.asarray(rows)
         if rows is not None:
             table = table.iloc[local].reset_index(drop=True)
+        at = a + local
         for c in self.meta.columns:
-            if c in table.columns:
-                table[c] = self.meta[c].to_numpy()[a + local]
+            if c in table.columns:  # a slice of the column, never the whole of it
+                table[c] = self.meta[c].iloc[at].reset_index(drop=True)
         return table
 
 
@@ -436,7 +437,7 @@ def _kept_table(streamed, j, rows=None):
     table = streamed.table(j, rows)
     local = np.arange(len(table)) if rows is None else np.asarray(rows)
     for c in _given(streamed):
-        table[c] = streamed.meta[c].to_numpy()[a + local]
+        table[c] = streamed.meta[c].iloc[a + local].reset_index(drop=True)
     cols = [c for c in streamed.table_columns if c in table.columns]
     return table[cols + [c for c in table.columns if c not in cols]]
 

@@ -3,8 +3,9 @@
 A report × report matrix grows with the square of the corpus (3,000 reports:
 9 million cells, a 177 MB CSV; 100,000 reports would not fit in memory), so
 the corpus-scale view is :func:`nearest_reports`: the ``k`` most similar
-reports of each report, computed one block of rows at a time, so memory is
-bounded by ``block × n`` similarities however large the corpus.
+reports of each report, computed one pair of row blocks at a time (the
+vectors may be read from disk a block at a time), so memory is bounded by
+two blocks and their similarities however large the corpus.
 :func:`similarity_matrix` remains for small sets, where a heatmap is readable.
 
 Example
@@ -25,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 NEIGHBOUR_COLUMNS = ["report_id", "rank", "neighbour_id", "similarity"]
 MATRIX_LIMIT = 5_000  # reports; beyond this a dense matrix is refused
-_BLOCK_CELLS = 4_000_000  # similarities held at once (32 MB of float64; with the
-# sparse product, the negated copy and the partition indices about 150 MB)
+_BLOCK_CELLS = 1_000_000  # similarities of one block pair (1,000 × 1,000 reports): with the
+# sparse product, the dense copy and the partition indices about 40 MB (4 million took ~150 MB
+# and was no faster)
 
 
 def report_vectors(reports, *, tokens=None, tokenizer=None, n_jobs=1):

@@ -255,3 +255,31 @@ def test_nearest_by_blocks_breaks_ties_by_position_whatever_the_block(cells, mon
             assert got["neighbour_id"].tolist() == [ids[j] for j in want]
             assert got["rank"].tolist() == list(range(1, len(want) + 1))
         assert not (nn.report_id == "r20").any()
+
+
+def test_meta_table_joins_batches_as_pandas_would_with_one_string_per_value():
+    from rolnlp.analysis.spill import MetaTable, _decode_parts, _encode_meta
+
+    batches = [
+        pd.DataFrame({"report_id": ["a", "a", "b"], "region": ["甲区", None, "乙区"],
+                      "year": [2021, 2021, 2022], "chars": [3, 4, 5]}),
+        pd.DataFrame({"report_id": ["c"], "region": ["甲区"], "year": [None], "chars": [6]}),
+        pd.DataFrame({"report_id": [], "region": [], "year": [], "chars": []}),
+        pd.DataFrame({"report_id": ["d"], "region": ["丙区"], "year": [2023.0], "chars": [7]}),
+    ]
+    t = MetaTable()
+    for b in batches:
+        t.add(*_decode_parts(_encode_meta(b)))
+    got = t.frame()
+    want = pd.concat([b for b in batches if len(b)], ignore_index=True)
+    assert list(got.columns) == list(want.columns) and len(got) == t.rows == 5
+    for c in got.columns:
+        assert [None if pd.isna(v) else v for v in got[c]] == \
+            [None if pd.isna(v) else v for v in want[c]]
+    assert got["chars"].dtype == np.int64  # numeric columns stay numeric
+    region = got["region"].tolist()
+    assert region[0] is region[3]  # one string object per distinct value
+    assert got["region"].isna().tolist() == [False, True, False, False, False]
+    with pytest.raises(ValueError, match="differ"):
+        t.add(*_decode_parts(_encode_meta(pd.DataFrame({"x": [1]}))))
+    assert MetaTable().frame() is None

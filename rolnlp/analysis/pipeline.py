@@ -319,9 +319,8 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
     it; keep only each paragraph's :data:`~rolnlp.analysis.spill.META_COLUMNS`."""
     import pandas as pd
 
-    from ..reading.table import concat_frames
     from . import stream
-    from .spill import SpilledBatch, batch_key, remove_stale
+    from .spill import MetaTable, SpilledBatch, batch_key, remove_stale
 
     directory = os.path.join(work, "batches")
     os.makedirs(directory, exist_ok=True)
@@ -341,7 +340,7 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
         batch_size=BATCH_SIZE, spill_to=[paths[j] for j in todo]) if todo else ())
     todo = set(todo)
     out = _Streamed()
-    metas = []
+    metas = MetaTable()
     for j, path in enumerate(paths):
         if j in todo:
             next(computed)  # written by whichever process computed it
@@ -350,19 +349,18 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
             logger.debug("analyze: batch %d reused (%s)", j, names[j])
         # read back in both cases, so a resumed run sees exactly what a fresh one does
         sb = SpilledBatch(path)
-        meta = sb.meta()
+        spec, arrays = sb.meta_parts()
         out.batches.append(sb)
         out.report_ids.extend(sb.report_ids())
         out.errors.extend(sb.errors())
-        if len(meta):
-            if out.table_columns is None:
-                out.table_columns = sb.columns()
-            metas.append(meta)
-        out.starts.append(out.starts[-1] + len(meta))
+        if spec["rows"] and out.table_columns is None:
+            out.table_columns = sb.columns()
+        metas.add(spec, arrays)
+        out.starts.append(out.starts[-1] + spec["rows"])
     removed = remove_stale(directory, names)
     if removed:
         logger.info("analyze: removed %d stale batch files", removed)
-    out.meta = concat_frames(metas) if metas else pd.DataFrame()
+    out.meta = metas.frame() if metas.rows else pd.DataFrame()
     if out.table_columns is None:
         out.table_columns = list(out.meta.columns)
     return out

@@ -30,7 +30,7 @@ from .._io import atomic_write, file_sha256
 logger = logging.getLogger(__name__)
 
 WORK_DIR = ".rolnlp-work"
-FORMAT = 2  # bump when the batch file layout or its contents change
+FORMAT = 3  # bump when the batch file layout or its contents change
 
 #: Paragraph-table columns later stages use (a batch file keeps these, and text).
 KEPT = ("report_id", "report_title", "region", "province", "city", "year", "level", "kind",
@@ -58,6 +58,97 @@ def meta_frame(table):
     meta["chars"] = (table["text"].fillna("").astype(str).str.len().to_numpy()
                      if "text" in table.columns else 0)
     return meta
+
+
+def _encode_meta(meta) -> dict:
+    """``meta`` as arrays: numeric columns as they are, the others as int32 codes
+    into their distinct values (kept in the ``meta`` JSON member).  Reading a
+    batch's meta back then makes no Python object per paragraph."""
+    import pandas as pd
+
+    spec, arrays = {"rows": len(meta), "columns": []}, {}
+    for i, c in enumerate(meta.columns):
+        col = meta[c]
+        key = f"meta_{i}"
+        if pd.api.types.is_numeric_dtype(col.dtype) and not isinstance(col.dtype,
+                                                                       pd.CategoricalDtype):
+            arrays[key] = col.to_numpy()
+            spec["columns"].append({"name": str(c), "kind": "array"})
+        else:
+            codes, uniques = pd.factorize(col, use_na_sentinel=True)
+            arrays[key] = codes.astype(np.int32)
+            spec["columns"].append({"name": str(c), "kind": "coded",
+                                    "values": [_json_value(v) for v in uniques]})
+    arrays["meta"] = _blob(spec)
+    return arrays
+
+
+class MetaTable:
+    """The meta columns of many batches joined into one DataFrame, for every
+    paragraph of a corpus: coded columns become object arrays whose cells all
+    point at one string per distinct value, numeric columns stay numeric.
+
+    Example
+    -------
+    >>> import pandas as pd
+    >>> t = MetaTable()
+    >>> for df in (pd.DataFrame({"region": ["甲", "乙"], "chars": [3, 4]}),
+    ...            pd.DataFrame({"region": ["甲"], "chars": [5]})):
+    ...     t.add(*_decode_parts(_encode_meta(df)))
+    >>> t.frame()["region"].tolist(), t.frame()["chars"].tolist()
+    (['甲', '乙', '甲'], [3, 4, 5])
+    """
+
+    def __init__(self):
+        self._names = None
+        self._parts: dict = {}   # column -> list of ("array", values) or ("coded", codes)
+        self._values: dict = {}  # column -> {value: global code}, for coded columns
+        self.rows = 0
+
+    def add(self, spec, arrays) -> None:
+        """Add one batch (:meth:`SpilledBatch.meta_parts`)."""
+        if not spec["rows"]:
+            return
+        names = [c["name"] for c in spec["columns"]]
+        if self._names is None:
+            self._names = names
+        elif names != self._names:
+            raise ValueError(f"batch columns {names} differ from {self._names}")
+        for i, col in enumerate(spec["columns"]):
+            name, a = col["name"], arrays[f"meta_{i}"]
+            if col["kind"] == "coded":
+                index = self._values.setdefault(name, {})
+                remap = np.array([index.setdefault(v, len(index)) for v in col["values"]] + [-1],
+                                 dtype=np.int32)
+                a = remap[a]  # code -1 (missing) takes the last entry
+            self._parts.setdefault(name, []).append((col["kind"], a))
+        self.rows += spec["rows"]
+
+    def frame(self):
+        """The joined DataFrame (``None`` before any row was added)."""
+        import pandas as pd
+
+        if self._names is None:
+            return None
+        out = {}
+        for name in self._names:
+            parts = self._parts[name]
+            if all(kind == "array" for kind, _ in parts):
+                # numeric types joined as pandas joins them (int with float: float)
+                out[name] = pd.concat([pd.Series(a) for _, a in parts], ignore_index=True)
+                continue
+            values = np.empty(len(self._values.get(name, {})) + 1, dtype=object)
+            values[:-1] = list(self._values.get(name, {}))
+            values[-1] = None
+            out[name] = pd.Series(np.concatenate(
+                [values[a] if kind == "coded" else a.astype(object) for kind, a in parts]),
+                dtype=object)
+        return pd.DataFrame(out, index=pd.RangeIndex(self.rows))
+
+
+def _decode_parts(arrays):
+    spec = _unblob(arrays["meta"])
+    return spec, {k: v for k, v in arrays.items() if k.startswith("meta_")}
 
 
 def _json_value(v):
@@ -121,7 +212,7 @@ def save_batch(path: str, batch) -> None:
         offsets.append(len(ids))
     arrays = {
         "table": np.frombuffer(frame_to_bytes(table), dtype=np.uint8),
-        "meta": np.frombuffer(frame_to_bytes(meta_frame(table)), dtype=np.uint8),
+        **_encode_meta(meta_frame(table)),
         "report_ids": _blob(list(batch.texts)),
         "columns": _blob([str(c) for c in table.columns]),
         "texts": _blob(batch.texts),
@@ -151,10 +242,17 @@ class SpilledBatch:
         with self._load() as z:
             return frame_from_bytes(z["table"])
 
-    def meta(self):
-        """The batch's :func:`meta_frame`."""
+    def meta_parts(self):
+        """``(spec, arrays)`` of the batch's meta columns, for :meth:`MetaTable.add`."""
         with self._load() as z:
-            return frame_from_bytes(z["meta"])
+            return _decode_parts({k: z[k] for k in z.files
+                                  if k == "meta" or k.startswith("meta_")})
+
+    def meta(self):
+        """The batch's :func:`meta_frame` (coded columns as object columns)."""
+        t = MetaTable()
+        t.add(*self.meta_parts())
+        return t.frame() if t.rows else meta_frame(self.table())
 
     def columns(self) -> list:
         """The columns of :meth:`table`, in order."""

@@ -342,7 +342,8 @@ class TopicModel:
         counts of the sample are dropped (representative documents then rank
         by topic weight)."""
         used = doc_topic.any(axis=1)
-        documents = documents.copy()
+        # only columns are added: the caller's frame is not changed, nor its data copied
+        documents = documents.copy(deep=False)
         documents["topic"] = np.where(used, doc_topic.argmax(axis=1), -1)
         documents["probability"] = np.where(used, doc_topic.max(axis=1), 0.0)
         self.documents_ = documents

@@ -121,3 +121,35 @@ def test_nearest_reports_size_is_linear_and_matrix_is_refused_for_large_sets(mon
         similarity_matrix(texts, tokens=tokens)
     with pytest.raises(TypeError):
         nearest_reports(texts, k=0, tokens=tokens)
+
+
+@pytest.mark.parametrize("seed,threshold", [(0, 0.8), (1, 0.6), (2, 0.9)])
+def test_reuse_finds_exactly_the_pairs_an_all_pairs_comparison_finds(seed, threshold):
+    from rolnlp.text.sentences import shingles
+
+    rng = np.random.default_rng(seed)
+    base = random_text(seed, n_sentences=12, pool="甲乙丙丁戊己庚辛壬癸子丑")
+    texts = {}
+    for r in range(8):  # each report: variants of the same sentences, one to three edits
+        sents = []
+        for s in rng.choice(base, 6, replace=False):
+            s = list(s[:-1])
+            for _ in range(rng.integers(0, 4)):
+                s[rng.integers(len(s))] = rng.choice(list("甲乙丙丁"))
+            sents.append("".join(s) + "。")
+        texts[f"r{r}"] = "".join(sents)
+    got = find_reuse(texts, threshold=threshold, max_reports=None, progress=False).pairs
+    want = set()
+    units = [(rid, a, b, normalize(s)) for rid, t in texts.items()
+             for a, b, s in split_sentences(t)]
+    for i, (ra, sa, ea, na) in enumerate(units):
+        for rb, sb, eb, nb in units[i + 1:]:
+            if ra == rb or len(na) < 15 or len(nb) < 15:
+                continue
+            x, y = shingles(na, 3), shingles(nb, 3)
+            sim = round(len(x & y) / len(x | y), 4)
+            if sim >= threshold:
+                want.add((ra, sa, rb, sb, sim))
+    assert len(want) >= 3
+    assert threshold > 0.8 or any(w[-1] < 1 for w in want)  # near, not only exact, copies
+    assert set(zip(got.report_a, got.start_a, got.report_b, got.start_b, got.similarity)) == want

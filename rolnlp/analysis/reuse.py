@@ -14,10 +14,10 @@ the work grows with the number of sentences, not its square.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from array import array
-from collections import defaultdict
 from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
@@ -133,47 +133,66 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
 
     docs = _texts_iterable(reports)
     ids = []
-    # sentence types: identical normalised text -> one type; each occurrence is
-    # (type, report, sentence) in three int arrays, not a tuple per sentence
-    type_of = {}
+    # sentence types: identical normalised text -> one type (known by a 16-byte
+    # digest, not the text); each occurrence is (type, report, sentence) in three
+    # int arrays; each type's n-grams are int ids in one flat array
+    type_of: dict = {}
+    gram_id: dict = {}
     occ_t, occ_r, occ_s = array("i"), array("i"), array("i")
+    flat, offsets = array("i"), array("q", [0])
     for ri, (rid, text) in enumerate(docs):
         ids.append(rid)
         for si, (_, _, s) in enumerate(split_sentences(text)):
             norm = normalize(s)
             if len(norm) < min_chars:
                 continue
-            occ_t.append(type_of.setdefault(norm, len(type_of)))
+            key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            t = type_of.get(key)
+            if t is None:
+                t = type_of[key] = len(type_of)
+                flat.extend(gram_id.setdefault(g, len(gram_id)) for g in _shingles(norm, ngram))
+                offsets.append(len(flat))
+            occ_t.append(t)
             occ_r.append(ri)
             occ_s.append(si)
-    norms = list(type_of)
+    n_types = len(type_of)
     del type_of
+    grams = _GramSets(flat, offsets, gram_id)
+    del flat, offsets, gram_id
     occ_t, occ_r, occ_s = (np.frombuffer(a, dtype=np.int32) for a in (occ_t, occ_r, occ_s))
     order = np.argsort(occ_t, kind="stable")  # occurrences of a type stay in reading order
-    bounds = np.searchsorted(occ_t[order], np.arange(len(norms) + 1))
+    bounds = np.searchsorted(occ_t[order], np.arange(n_types + 1))
+    reports_in_order = occ_r[order]
 
     def occurrences(t):
         sel = order[bounds[t]:bounds[t + 1]]
         return list(zip(occ_r[sel].tolist(), occ_s[sel].tolist()))
 
-    sets = [_shingles(s, ngram) for s in norms]
-    similar = _similar_types(sets, threshold, max_postings, progress)
-    del sets
-    reach = [set(occ_r[order[bounds[t]:bounds[t + 1]]].tolist()) for t in range(len(norms))]
-    for t, r in enumerate(reach):  # a type matches itself across reports
-        if len(r) > 1:
-            similar.append((t, t, 1.0))
+    def reach(t):
+        return set(reports_in_order[bounds[t]:bounds[t + 1]].tolist())
+
+    similar = _similar_types(grams, threshold, max_postings, progress)
+    del grams
+    # reports per type: within a type occurrences come in reading order
+    # (every type has at least one occurrence, so no segment is empty)
+    new_report = np.ones(len(reports_in_order), dtype=np.int64)
+    new_report[1:] = reports_in_order[1:] != reports_in_order[:-1]
+    new_report[bounds[:-1]] = 1
+    n_reach = (np.add.reduceat(new_report, bounds[:-1]) if n_types
+               else np.zeros(0, dtype=np.int64))
+    for t in np.flatnonzero(n_reach > 1).tolist():  # a type matches itself across reports
+        similar.append((t, t, 1.0))
     # boilerplate: the reports a type's family reaches; too many -> listed once
     boiler = set()
     if max_reports is not None:
-        fam = [set(r) for r in reach]
+        boiler = set(np.flatnonzero(n_reach > max_reports).tolist())
+        fam: dict = {}
         for a, b, _ in similar:
             if a != b:
-                fam[a] |= reach[b]
-                fam[b] |= reach[a]
-        boiler = {t for t, f in enumerate(fam) if len(f) > max_reports}
+                fam.setdefault(a, reach(a)).update(reach(b))
+                fam.setdefault(b, reach(b)).update(reach(a))
+        boiler.update(t for t, f in fam.items() if len(f) > max_reports)
         del fam
-    del reach
     keys = set()
     for a, b, sim in tqdm(similar, desc="text reuse", disable=not progress, leave=False):
         if a in boiler or b in boiler:
@@ -218,41 +237,72 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
         boilerplate = boilerplate.sort_values(["n_reports", "sentence"],
                                               ascending=[False, True], ignore_index=True)
     logger.info("text reuse: %d sentence types, %d similar pairs, %d reused pairs, "
-                "%d boilerplate sentences", len(norms), len(similar), len(pairs),
+                "%d boilerplate sentences", n_types, len(similar), len(pairs),
                 len(boilerplate))
     return Reuse(pairs, boilerplate)
 
 
+class _GramSets:
+    """The n-gram sets of the sentence types as ranks in one flat int32 array:
+    each type's ranks sorted, rarest n-gram first (ties: the n-gram's text), so
+    a prefix is a slice; ~4 bytes an n-gram instead of a Python set of strings."""
+
+    def __init__(self, flat, offsets, gram_id):
+        import numpy as np
+
+        flat = np.frombuffer(flat, dtype=np.int32)
+        self.offsets = np.frombuffer(offsets, dtype=np.int64)
+        df = np.bincount(flat, minlength=len(gram_id))
+        text = np.array(list(gram_id), dtype=object)  # the n-gram of each id
+        by_text = np.empty(len(text), dtype=np.int64)
+        by_text[np.argsort(text, kind="stable")] = np.arange(len(text))
+        del text
+        rank = np.empty(len(df), dtype=np.int32)
+        rank[np.lexsort((by_text, df))] = np.arange(len(df), dtype=np.int32)
+        owner = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
+        ranked = rank[flat]
+        self.flat = ranked[np.lexsort((ranked, owner))]
+        self.sizes = np.diff(self.offsets).tolist()
+
+    def __len__(self):
+        return len(self.sizes)
+
+    def __getitem__(self, t):
+        return self.flat[self.offsets[t]:self.offsets[t + 1]]
+
+
 def _similar_types(sets, threshold, max_postings, progress=False):
-    """All pairs of distinct sets with Jaccard >= threshold (prefix filtering)."""
+    """All pairs of distinct sets of ``sets`` (a :class:`_GramSets`) with
+    Jaccard >= threshold (prefix filtering)."""
     from tqdm.auto import tqdm
 
-    df = defaultdict(int)
-    for s in sets:
-        for g in s:
-            df[g] += 1
-    # rarest n-grams first; ties broken by the n-gram itself so runs are repeatable
-    order = sorted(range(len(sets)), key=lambda i: (len(sets[i]), i))
-    index = defaultdict(list)
+    sizes = sets.sizes
+    # smallest sets first (ties: first seen), rarest n-grams first within a set
+    order = sorted(range(len(sizes)), key=lambda i: (sizes[i], i))
+    index: dict = {}
     out = []
     for x in tqdm(order, desc="near duplicates", disable=not progress, leave=False):
-        sx = sets[x]
-        toks = sorted(sx, key=lambda g: (df[g], g))
+        toks = sets[x]
         size = len(toks)
-        prefix = toks[:size - math.ceil(threshold * size) + 1]
+        prefix = toks[:size - math.ceil(threshold * size) + 1].tolist()
         min_size = threshold * size
         cands = set()
         for g in prefix:
-            post = index[g]
+            post = index.get(g)
+            if post is None:
+                post = index[g] = array("i")
             if len(post) > max_postings:
                 continue
             for y in post:
-                if len(sets[y]) >= min_size:
+                if sizes[y] >= min_size:
                     cands.add(y)
             post.append(x)
+        if not cands:
+            continue
+        sx = set(toks.tolist())
         for y in cands:
             sy = sets[y]
-            inter = len(sx & sy)
+            inter = len(sx.intersection(sy.tolist()))
             sim = inter / (size + len(sy) - inter)
             if sim >= threshold:
                 out.append((min(x, y), max(x, y), round(sim, 4)))

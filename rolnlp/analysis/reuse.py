@@ -168,10 +168,7 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
         sel = order[bounds[t]:bounds[t + 1]]
         return list(zip(occ_r[sel].tolist(), occ_s[sel].tolist()))
 
-    def reach(t):
-        return set(reports_in_order[bounds[t]:bounds[t + 1]].tolist())
-
-    similar = _similar_types(grams, threshold, max_postings, progress)
+    pair_a, pair_b, pair_sim = _similar_types(grams, threshold, max_postings, progress)
     del grams
     # reports per type: within a type occurrences come in reading order
     # (every type has at least one occurrence, so no segment is empty)
@@ -180,21 +177,18 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
     new_report[bounds[:-1]] = 1
     n_reach = (np.add.reduceat(new_report, bounds[:-1]) if n_types
                else np.zeros(0, dtype=np.int64))
-    for t in np.flatnonzero(n_reach > 1).tolist():  # a type matches itself across reports
-        similar.append((t, t, 1.0))
-    # boilerplate: the reports a type's family reaches; too many -> listed once
     boiler = set()
     if max_reports is not None:
-        boiler = set(np.flatnonzero(n_reach > max_reports).tolist())
-        fam: dict = {}
-        for a, b, _ in similar:
-            if a != b:
-                fam.setdefault(a, reach(a)).update(reach(b))
-                fam.setdefault(b, reach(b)).update(reach(a))
-        boiler.update(t for t, f in fam.items() if len(f) > max_reports)
-        del fam
+        boiler = _boilerplate(n_types, occ_t, occ_r, pair_a, pair_b, n_reach, max_reports)
+    selfs = np.flatnonzero(n_reach > 1)  # a type matches itself across reports
+    similar = zip(np.concatenate([pair_a, selfs]).tolist(),
+                  np.concatenate([pair_b, selfs]).tolist(),
+                  np.concatenate([pair_sim, np.ones(len(selfs))]).tolist())
+    n_similar = len(pair_a) + len(selfs)
+    del pair_a, pair_b, pair_sim
     keys = set()
-    for a, b, sim in tqdm(similar, desc="text reuse", disable=not progress, leave=False):
+    for a, b, sim in tqdm(similar, total=n_similar, desc="text reuse", disable=not progress,
+                          leave=False):
         if a in boiler or b in boiler:
             continue
         occ_b = occurrences(b)
@@ -237,7 +231,7 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
         boilerplate = boilerplate.sort_values(["n_reports", "sentence"],
                                               ascending=[False, True], ignore_index=True)
     logger.info("text reuse: %d sentence types, %d similar pairs, %d reused pairs, "
-                "%d boilerplate sentences", n_types, len(similar), len(pairs),
+                "%d boilerplate sentences", n_types, n_similar, len(pairs),
                 len(boilerplate))
     return Reuse(pairs, boilerplate)
 
@@ -259,10 +253,18 @@ class _GramSets:
         del text
         rank = np.empty(len(df), dtype=np.int32)
         rank[np.lexsort((by_text, df))] = np.arange(len(df), dtype=np.int32)
-        owner = np.repeat(np.arange(len(self.offsets) - 1), np.diff(self.offsets))
-        ranked = rank[flat]
-        self.flat = ranked[np.lexsort((ranked, owner))]
-        self.sizes = np.diff(self.offsets).tolist()
+        self.flat = rank[flat]
+        del flat, rank
+        sizes = np.diff(self.offsets)
+        # each type's ranks sorted, a run of types at a time (bounded scratch memory)
+        step = 1 << 16
+        for t0 in range(0, len(sizes), step):
+            t1 = min(len(sizes), t0 + step)
+            lo, hi = int(self.offsets[t0]), int(self.offsets[t1])
+            owner = np.repeat(np.arange(t1 - t0, dtype=np.int32), sizes[t0:t1])
+            part = self.flat[lo:hi]
+            part[:] = part[np.lexsort((part, owner))]
+        self.sizes = sizes.tolist()
 
     def __len__(self):
         return len(self.sizes)
@@ -271,16 +273,43 @@ class _GramSets:
         return self.flat[self.offsets[t]:self.offsets[t + 1]]
 
 
+def _boilerplate(n_types, occ_t, occ_r, pair_a, pair_b, n_reach, max_reports, block=20_000):
+    """Types whose family (the type and the types similar to it) reaches more
+    than ``max_reports`` reports: rows of ``R + A R`` (``R`` types × reports,
+    ``A`` the similar pairs) with that many entries, a block of types at a time."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    out = set(np.flatnonzero(n_reach > max_reports).tolist())
+    if not len(pair_a):
+        return out
+    n_rep = int(occ_r.max()) + 1
+    reach = sp.csr_matrix((np.ones(len(occ_t), dtype=np.int32), (occ_t, occ_r)),
+                          shape=(n_types, n_rep))
+    near = sp.csr_matrix((np.ones(2 * len(pair_a), dtype=np.int32),
+                          (np.concatenate([pair_a, pair_b]), np.concatenate([pair_b, pair_a]))),
+                         shape=(n_types, n_types))
+    involved = np.flatnonzero(np.diff(near.indptr))
+    for lo in range(0, len(involved), block):
+        rows = involved[lo:lo + block]
+        fam = reach[rows] + near[rows] @ reach  # any positive entry: a report reached
+        wide = np.diff(fam.indptr) > max_reports  # entries are distinct reports
+        out.update(rows[wide].tolist())
+    return out
+
+
 def _similar_types(sets, threshold, max_postings, progress=False):
-    """All pairs of distinct sets of ``sets`` (a :class:`_GramSets`) with
-    Jaccard >= threshold (prefix filtering)."""
+    """All pairs ``(a, b, similarity)`` of distinct sets of ``sets`` (a
+    :class:`_GramSets`) with Jaccard >= threshold (prefix filtering), as three
+    arrays (``a < b``)."""
+    import numpy as np
     from tqdm.auto import tqdm
 
     sizes = sets.sizes
     # smallest sets first (ties: first seen), rarest n-grams first within a set
     order = sorted(range(len(sizes)), key=lambda i: (sizes[i], i))
     index: dict = {}
-    out = []
+    out_a, out_b, out_sim = array("i"), array("i"), array("d")
     for x in tqdm(order, desc="near duplicates", disable=not progress, leave=False):
         toks = sets[x]
         size = len(toks)
@@ -305,5 +334,8 @@ def _similar_types(sets, threshold, max_postings, progress=False):
             inter = len(sx.intersection(sy.tolist()))
             sim = inter / (size + len(sy) - inter)
             if sim >= threshold:
-                out.append((min(x, y), max(x, y), round(sim, 4)))
-    return out
+                out_a.append(min(x, y))
+                out_b.append(max(x, y))
+                out_sim.append(round(sim, 4))
+    return (np.frombuffer(out_a, dtype=np.int32), np.frombuffer(out_b, dtype=np.int32),
+            np.frombuffer(out_sim, dtype=np.float64))

@@ -160,7 +160,8 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
     grams = _GramSets(flat, offsets, gram_id)
     del flat, offsets, gram_id
     occ_t, occ_r, occ_s = (np.frombuffer(a, dtype=np.int32) for a in (occ_t, occ_r, occ_s))
-    order = np.argsort(occ_t, kind="stable")  # occurrences of a type stay in reading order
+    # occurrences of a type stay in reading order
+    order = np.argsort(occ_t, kind="stable").astype(np.int32)
     bounds = np.searchsorted(occ_t[order], np.arange(n_types + 1))
     reports_in_order = occ_r[order]
 
@@ -172,14 +173,16 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
     del grams
     # reports per type: within a type occurrences come in reading order
     # (every type has at least one occurrence, so no segment is empty)
-    new_report = np.ones(len(reports_in_order), dtype=np.int64)
-    new_report[1:] = reports_in_order[1:] != reports_in_order[:-1]
-    new_report[bounds[:-1]] = 1
-    n_reach = (np.add.reduceat(new_report, bounds[:-1]) if n_types
+    first_in_report = np.ones(len(reports_in_order), dtype=bool)
+    first_in_report[1:] = reports_in_order[1:] != reports_in_order[:-1]
+    first_in_report[bounds[:-1]] = True
+    n_reach = (np.add.reduceat(first_in_report, bounds[:-1], dtype=np.int64) if n_types
                else np.zeros(0, dtype=np.int64))
     boiler = set()
     if max_reports is not None:
-        boiler = _boilerplate(n_types, occ_t, occ_r, pair_a, pair_b, n_reach, max_reports)
+        boiler = _boilerplate(reports_in_order[first_in_report], n_reach, len(ids),
+                              pair_a, pair_b, max_reports)
+    del reports_in_order, first_in_report
     selfs = np.flatnonzero(n_reach > 1)  # a type matches itself across reports
     similar = zip(np.concatenate([pair_a, selfs]).tolist(),
                   np.concatenate([pair_b, selfs]).tolist(),
@@ -273,20 +276,25 @@ class _GramSets:
         return self.flat[self.offsets[t]:self.offsets[t + 1]]
 
 
-def _boilerplate(n_types, occ_t, occ_r, pair_a, pair_b, n_reach, max_reports, block=20_000):
+def _boilerplate(reached, n_reach, n_reports, pair_a, pair_b, max_reports, block=20_000):
     """Types whose family (the type and the types similar to it) reaches more
-    than ``max_reports`` reports: rows of ``R + A R`` (``R`` types × reports,
-    ``A`` the similar pairs) with that many entries, a block of types at a time."""
+    than ``max_reports`` reports: rows of ``R + A R`` with that many entries,
+    ``R`` types × reports (``reached``: each type's distinct reports, ``n_reach``
+    of them, types in order) and ``A`` the similar pairs, a block of types at a
+    time."""
     import numpy as np
     import scipy.sparse as sp
 
     out = set(np.flatnonzero(n_reach > max_reports).tolist())
     if not len(pair_a):
         return out
-    n_rep = int(occ_r.max()) + 1
-    reach = sp.csr_matrix((np.ones(len(occ_t), dtype=np.int32), (occ_t, occ_r)),
-                          shape=(n_types, n_rep))
-    near = sp.csr_matrix((np.ones(2 * len(pair_a), dtype=np.int32),
+    n_types = len(n_reach)
+    indptr = np.zeros(n_types + 1, dtype=np.int64)
+    np.cumsum(n_reach, out=indptr[1:])
+    # booleans: a sum is "reached by any", and the rows are canonical already
+    reach = sp.csr_matrix((np.ones(len(reached), dtype=bool), reached, indptr),
+                          shape=(n_types, n_reports))
+    near = sp.csr_matrix((np.ones(2 * len(pair_a), dtype=bool),
                           (np.concatenate([pair_a, pair_b]), np.concatenate([pair_b, pair_a]))),
                          shape=(n_types, n_types))
     involved = np.flatnonzero(np.diff(near.indptr))

@@ -756,6 +756,8 @@ def _analyze(source, out, *, n_topics, random_state, progress, n_jobs, model, la
         nn = nearest_from_blocks(report_ids, vectors.block, n_cols=vectors.shape[1],
                                  k=neighbours, progress=False)
         vectors.remove()
+        with contextlib.suppress(OSError):
+            os.rmdir(scratch)
         put("neighbours", _write_csv(nn, f("neighbours.csv")))
         sim = None
         if 1 < len(report_ids) <= min(MATRIX_LIMIT, 40):  # a heatmap is readable up to ~40

@@ -152,6 +152,17 @@ def tfidf_rows(counts, idf):
     final order), as ``TfidfTransformer(sublinear_tf=True)`` transforms them.
     Row by row, so a block of rows gives the rows of the whole matrix.
 
+    Parameters
+    ----------
+    counts : scipy.sparse.csr_matrix
+        Term counts, one row per report (not modified).
+    idf : numpy.ndarray
+        :func:`tfidf_idf` of the whole matrix.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float64
+
     Example
     -------
     >>> from scipy import sparse
@@ -263,14 +274,35 @@ def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):
 
 
 def nearest_from_blocks(ids, rows, *, n_cols, k=10, threshold=0.0, progress=True):
-    """:func:`nearest_reports` of vectors read a block at a time: ``rows(a, b)``
-    gives the CSR vectors of reports ``a:b`` (from memory or from disk, e.g.
-    :meth:`rolnlp.analysis.blocks.RowBlocks.block`).  Memory holds two blocks
-    and their similarities, whatever the number of reports.
+    """:func:`nearest_reports` of vectors read a block at a time.
 
     Each block of reports is compared with every block in turn, keeping the
     ``k`` most similar so far (ties: earlier report first), so the result is
-    the same whatever the block size.
+    the same whatever the block size; memory holds two blocks and their
+    similarities, whatever the number of reports.
+
+    Parameters
+    ----------
+    ids : list of str
+        One id per report.
+    rows : callable
+        ``rows(a, b)`` gives the L2-normalised CSR vectors of reports ``a:b``,
+        from memory or from disk (e.g. :meth:`rolnlp.analysis.blocks.RowBlocks.block`).
+    n_cols : int
+        Columns of the vectors.
+    k, threshold, progress : see :func:`nearest_reports`
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`nearest_reports`.
+
+    Example
+    -------
+    >>> ids, x = report_vectors({"a": "x", "b": "y"}, tokens={"a": ["法治"], "b": ["法治"]})
+    >>> nearest_from_blocks(ids, lambda a, b: x[a:b], n_cols=x.shape[1], k=1,
+    ...                     progress=False)["neighbour_id"].tolist()
+    ['b', 'a']
     """
     import math
 

@@ -279,9 +279,10 @@ class _Streamed:
         return self.starts[j], self.starts[j + 1]
 
     def table(self, j, rows=None):
-        """Batch ``j``'s paragraph table (its ``rows``, positions within the batch),
-        the columns it shares with :attr:`meta` taken from there, so that every
-        batch gives them the same dtypes."""
+        """Batch ``j``'s paragraph table (its ``rows``, positions within the batch)
+        as later stages see it: the columns it shares with :attr:`meta` taken
+        from there, so that every batch gives them the same dtypes, and labels
+        given in place of the classifier's (``_given_labels``) added."""
         import numpy as np
 
         a, _ = self.rows(j)
@@ -291,10 +292,12 @@ class _Streamed:
             table = table.iloc[local].reset_index(drop=True)
         at = a + local
         for c in self.meta.columns:
-            if c in table.columns:  # a slice of the column, never the whole of it
+            if c in table.columns or c in _LABEL_COLUMNS:  # a slice, never the whole column
                 table[c] = self.meta[c].iloc[at].reset_index(drop=True)
         return table
 
+
+_LABEL_COLUMNS = ("label", "labels", "confidence")
 
 def _stream_base(model, classify):
     """The part of every batch's key that is not its files: ``None`` when it
@@ -342,13 +345,14 @@ def _stream(items, *, model, classify, n_jobs, progress, work, resume):
     out = _Streamed()
     metas = MetaTable()
     for j, path in enumerate(paths):
+        # read back from the file in both cases, so a resumed run sees exactly
+        # what a fresh one does
         if j in todo:
-            next(computed)  # written by whichever process computed it
+            sb = next(computed)  # written by whichever process computed it
             logger.debug("analyze: batch %d computed (%s)", j, names[j])
         else:
+            sb = SpilledBatch(path)
             logger.debug("analyze: batch %d reused (%s)", j, names[j])
-        # read back in both cases, so a resumed run sees exactly what a fresh one does
-        sb = SpilledBatch(path)
         spec, arrays = sb.meta_parts()
         out.batches.append(sb)
         out.report_ids.extend(sb.report_ids())
@@ -419,27 +423,6 @@ def _given_labels(streamed, labels):
     return out, out, [None] * len(out)
 
 
-def _given(streamed):
-    """The label columns given in place of the classifier's (``_given_labels``),
-    which the batch tables do not hold: added to every table read back."""
-    return [c for c in ("label", "labels", "confidence")
-            if c in streamed.meta.columns and c not in streamed.table_columns]
-
-
-def _kept_table(streamed, j, rows=None):
-    """Batch ``j``'s table (its ``rows``) as the topic model and paragraphs.csv
-    see it: the batch columns in order, given labels added."""
-    import numpy as np
-
-    a, _ = streamed.rows(j)
-    table = streamed.table(j, rows)
-    local = np.arange(len(table)) if rows is None else np.asarray(rows)
-    for c in _given(streamed):
-        table[c] = streamed.meta[c].iloc[a + local].reset_index(drop=True)
-    cols = [c for c in streamed.table_columns if c in table.columns]
-    return table[cols + [c for c in table.columns if c not in cols]]
-
-
 def _sample_rows(streamed, rows):
     """Paragraph rows ``rows`` (sorted positions) with their text, and their tokens."""
     import numpy as np
@@ -452,7 +435,7 @@ def _sample_rows(streamed, rows):
         if lo == hi:
             continue
         local = rows[lo:hi] - a
-        frames.append(_kept_table(streamed, j, local))
+        frames.append(streamed.table(j, local))
         btok = b.tokens()
         tokens.extend(btok[i] for i in local.tolist())
     return pd.concat(frames, ignore_index=True), tokens
@@ -488,7 +471,7 @@ def _fit_topics(streamed, *, n_topics, random_state, seed_words, sample_size):
         a, e = streamed.rows(j)
         if a == e:
             continue
-        probs[a:e] = tm._assign(_kept_table(streamed, j), b.tokens())
+        probs[a:e] = tm._assign(streamed.table(j), b.tokens())
     probs[rows] = fitted  # the sampled rows keep their fitted distributions
     tm._set_documents(streamed.meta.drop(columns=["chars"]), probs)
     return tm, examples
@@ -618,7 +601,7 @@ def _write_paragraphs(streamed, topics, cols, path):
             a, e = streamed.rows(j)
             if a == e:
                 continue
-            part = _kept_table(streamed, j)
+            part = streamed.table(j)
             part["topic"] = topics[a:e]
             spreadsheet_safe(part[cols]).to_csv(f, index=False, header=header)
             header = False

@@ -147,7 +147,7 @@ def tfidf_idf(doc_freq, n_rows):
     return idf
 
 
-def tfidf_rows(counts, idf):
+def tfidf_rows(counts, idf, *, copy=True):
     """L2-normalised sublinear TF-IDF rows of ``counts`` (CSR, columns in their
     final order), as ``TfidfTransformer(sublinear_tf=True)`` transforms them.
     Row by row, so a block of rows gives the rows of the whole matrix.
@@ -158,6 +158,8 @@ def tfidf_rows(counts, idf):
         Term counts, one row per report (not modified).
     idf : numpy.ndarray
         :func:`tfidf_idf` of the whole matrix.
+    copy : bool, default True
+        ``False`` turns float64 ``counts`` into the result in place.
 
     Returns
     -------
@@ -172,7 +174,10 @@ def tfidf_rows(counts, idf):
     import numpy as np
     from sklearn.preprocessing import normalize
 
-    counts = counts.copy() if counts.dtype == np.float64 else counts.astype(np.float64)
+    if counts.dtype != np.float64:
+        counts = counts.astype(np.float64)
+    elif copy:
+        counts = counts.copy()
     np.log(counts.data, counts.data)
     counts.data += 1.0
     counts.data *= idf[counts.indices]
@@ -238,12 +243,7 @@ def vectors_from_counts(counts, terms, *, copy=True):
     # float weights computed in place (a copy of integer counts is never kept)
     counts.data = counts.data.astype(np.float64)
     idf = tfidf_idf(np.bincount(counts.indices, minlength=counts.shape[1]), counts.shape[0])
-    np.log(counts.data, counts.data)
-    counts.data += 1.0
-    counts.data *= idf[counts.indices]
-    from sklearn.preprocessing import normalize
-
-    return normalize(counts, norm="l2", copy=False)
+    return tfidf_rows(counts, idf, copy=False)
 
 
 def nearest_from_vectors(ids, x, *, k=10, threshold=0.0, progress=True):

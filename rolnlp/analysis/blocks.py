@@ -105,7 +105,8 @@ class RowBlocks:
 
     def remove(self) -> None:
         """Delete the files."""
-        self.close(max(self._next_row, 0), 0) if self._files is not None else None
+        if self._files is not None:
+            self.close(self._next_row, 0)
         for p in self._paths:
             try:
                 os.unlink(p)

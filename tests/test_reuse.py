@@ -153,3 +153,9 @@ def test_reuse_finds_exactly_the_pairs_an_all_pairs_comparison_finds(seed, thres
     assert len(want) >= 3
     assert threshold > 0.8 or any(w[-1] < 1 for w in want)  # near, not only exact, copies
     assert set(zip(got.report_a, got.start_a, got.report_b, got.start_b, got.similarity)) == want
+
+
+@pytest.mark.parametrize("ngram", [0, -1, 2.5, True])
+def test_reuse_refuses_an_ngram_length_that_is_not_a_positive_int(ngram):
+    with pytest.raises(ValueError, match="ngram"):
+        find_reuse({"a": "今年共办理行政复议案件一百件。"}, ngram=ngram, progress=False)

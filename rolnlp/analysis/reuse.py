@@ -14,17 +14,16 @@ the work grows with the number of sentences, not its square.
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
 from array import array
+from itertools import chain
 from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
 # one notion of a sentence for text reuse and the year-over-year audit
 from ..text.sentences import normalize, split_sentences  # noqa: E402,F401  (re-exported)
-from ..text.sentences import shingles as _shingles  # noqa: E402
+from .near_duplicates import GramSetsBuilder, similar_pairs  # noqa: E402
 
 
 class Reuse(NamedTuple):
@@ -124,42 +123,33 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
     >>> r = find_reuse({"a": "今年共办理行政复议案件一百件。", "b": "今年共办理行政复议案件一百件！"})  # doctest: +SKIP
     >>> r.pairs[["report_a", "report_b", "similarity"]]  # doctest: +SKIP
     """
-    import pandas as pd
     from tqdm.auto import tqdm
 
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    if isinstance(ngram, bool) or not isinstance(ngram, int) or ngram < 1:
+        raise ValueError(f"ngram must be a positive int, got {ngram!r}")
     import numpy as np
 
     docs = _texts_iterable(reports)
     ids = []
-    # sentence types: identical normalised text -> one type (known by a 16-byte
-    # digest, not the text); each occurrence is (type, report, sentence) in three
-    # int arrays; each type's n-grams are int ids in one flat array
-    type_of: dict = {}
-    gram_id: dict = {}
-    occ_t, occ_r, occ_s = array("i"), array("i"), array("i")
-    flat, offsets = array("i"), array("q", [0])
+    # sentence types: identical normalised text -> one type, numbered in order of
+    # first appearance, with its n-gram set (built without a Python object per
+    # sentence or n-gram); each occurrence is (type, report, sentence)
+    grams = GramSetsBuilder(ngram)
+    occ_r, occ_s = array("i"), array("i")
     for ri, (rid, text) in enumerate(docs):
         ids.append(rid)
         for si, (_, _, s) in enumerate(split_sentences(text)):
             norm = normalize(s)
             if len(norm) < min_chars:
                 continue
-            key = hashlib.blake2b(norm.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-            t = type_of.get(key)
-            if t is None:
-                t = type_of[key] = len(type_of)
-                flat.extend(gram_id.setdefault(g, len(gram_id)) for g in _shingles(norm, ngram))
-                offsets.append(len(flat))
-            occ_t.append(t)
+            grams.add(norm)
             occ_r.append(ri)
             occ_s.append(si)
-    n_types = len(type_of)
-    del type_of
-    grams = _GramSets(flat, offsets, gram_id)
-    del flat, offsets, gram_id
-    occ_t, occ_r, occ_s = (np.frombuffer(a, dtype=np.int32) for a in (occ_t, occ_r, occ_s))
+    grams, occ_t = grams.finish()
+    n_types = len(grams)
+    occ_r, occ_s = (np.frombuffer(a, dtype=np.int32) for a in (occ_r, occ_s))
     # occurrences of a type stay in reading order
     order = np.argsort(occ_t, kind="stable").astype(np.int32)
     bounds = np.searchsorted(occ_t[order], np.arange(n_types + 1))
@@ -169,7 +159,7 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
         sel = order[bounds[t]:bounds[t + 1]]
         return list(zip(occ_r[sel].tolist(), occ_s[sel].tolist()))
 
-    pair_a, pair_b, pair_sim = _similar_types(grams, threshold, max_postings, progress)
+    pair_a, pair_b, pair_sim = similar_pairs(grams, threshold, max_postings, progress)
     del grams
     # reports per type: within a type occurrences come in reading order
     # (every type has at least one occurrence, so no segment is empty)
@@ -184,23 +174,23 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
                               pair_a, pair_b, max_reports)
     del reports_in_order, first_in_report
     selfs = np.flatnonzero(n_reach > 1)  # a type matches itself across reports
-    similar = zip(np.concatenate([pair_a, selfs]).tolist(),
-                  np.concatenate([pair_b, selfs]).tolist(),
-                  np.concatenate([pair_sim, np.ones(len(selfs))]).tolist())
     n_similar = len(pair_a) + len(selfs)
-    del pair_a, pair_b, pair_sim
     keys = set()
-    for a, b, sim in tqdm(similar, total=n_similar, desc="text reuse", disable=not progress,
-                          leave=False):
-        if a in boiler or b in boiler:
-            continue
-        occ_b = occurrences(b)
-        for ra, sa in occurrences(a):
-            for rb, sb in occ_b:
-                if ra == rb or (a == b and ra > rb):
+    with tqdm(total=n_similar, desc="text reuse", disable=not progress, leave=False) as bar:
+        for a_, b_, sim_ in chain(_rows(pair_a, pair_b, pair_sim),
+                                  _rows(selfs, selfs, np.ones(len(selfs)))):
+            for a, b, sim in zip(a_, b_, sim_):
+                if a in boiler or b in boiler:
                     continue
-                (ra_, sa_), (rb_, sb_) = sorted([(ra, sa), (rb, sb)])
-                keys.add((ra_, sa_, rb_, sb_, sim))
+                occ_b = occurrences(b)
+                for ra, sa in occurrences(a):
+                    for rb, sb in occ_b:
+                        if ra == rb or (a == b and ra > rb):
+                            continue
+                        (ra_, sa_), (rb_, sb_) = sorted([(ra, sa), (rb, sb)])
+                        keys.add((ra_, sa_, rb_, sb_, sim))
+            bar.update(len(a_))
+    del pair_a, pair_b, pair_sim
     first = {t: occurrences(t)[0] for t in boiler}
     # a second reading gives the offsets and text of the sentences that are output
     wanted: dict = {}
@@ -217,63 +207,42 @@ def find_reuse(reports, *, threshold=0.8, min_chars=15, ngram=3, max_reports=10,
                 for si in wanted[ri]:
                     found[ri, si] = sents[si]
     rows = sorted((ra, *found[ra, sa], rb, *found[rb, sb], sim) for ra, sa, rb, sb, sim in keys)
-    pairs = pd.DataFrame(
-        [(ids[r[0]], *r[1:4], ids[r[4]], *r[5:]) for r in rows],
-        columns=["report_a", "start_a", "end_a", "sentence_a", "report_b", "start_b",
-                 "end_b", "sentence_b", "similarity"])
+    del keys
+    pairs = _frame([(ids[r[0]], *r[1:4], ids[r[4]], *r[5:]) for r in rows],
+                   ["report_a", "start_a", "end_a", "sentence_a", "report_b", "start_b",
+                    "end_b", "sentence_b", "similarity"])
+    del rows
     brows = []
-    for t in sorted(boiler):
+    for t in boiler:
         occ = occurrences(t)
         ri, si = first[t]
         reps = sorted({ids[r] for r, _ in occ})
-        brows.append({"sentence": found[ri, si][2], "n_reports": len(reps),
-                      "n_occurrences": len(occ), "reports": ";".join(reps[:20])})
-    boilerplate = pd.DataFrame(brows, columns=["sentence", "n_reports", "n_occurrences",
-                                               "reports"])
-    if len(boilerplate):
-        boilerplate = boilerplate.sort_values(["n_reports", "sentence"],
-                                              ascending=[False, True], ignore_index=True)
+        brows.append((-len(reps), found[ri, si][2], len(occ), ";".join(reps[:20])))
+    # most reports first, then by text (distinct types have distinct sentences)
+    brows.sort()
+    boilerplate = _frame([(s, -n, k, reps) for n, s, k, reps in brows],
+                         ["sentence", "n_reports", "n_occurrences", "reports"])
     logger.info("text reuse: %d sentence types, %d similar pairs, %d reused pairs, "
                 "%d boilerplate sentences", n_types, n_similar, len(pairs),
                 len(boilerplate))
     return Reuse(pairs, boilerplate)
 
 
-class _GramSets:
-    """The n-gram sets of the sentence types as ranks in one flat int32 array:
-    each type's ranks sorted, rarest n-gram first (ties: the n-gram's text), so
-    a prefix is a slice; ~4 bytes an n-gram instead of a Python set of strings."""
+def _frame(rows, columns):
+    """A DataFrame from a list of tuples, built column by column (lighter than
+    from records when the rows are many)."""
+    import pandas as pd
 
-    def __init__(self, flat, offsets, gram_id):
-        import numpy as np
+    if not rows:
+        return pd.DataFrame([], columns=columns)
+    return pd.DataFrame({c: list(v) for c, v in zip(columns, zip(*rows))}, columns=columns)
 
-        flat = np.frombuffer(flat, dtype=np.int32)
-        self.offsets = np.frombuffer(offsets, dtype=np.int64)
-        df = np.bincount(flat, minlength=len(gram_id))
-        text = np.array(list(gram_id), dtype=object)  # the n-gram of each id
-        by_text = np.empty(len(text), dtype=np.int64)
-        by_text[np.argsort(text, kind="stable")] = np.arange(len(text))
-        del text
-        rank = np.empty(len(df), dtype=np.int32)
-        rank[np.lexsort((by_text, df))] = np.arange(len(df), dtype=np.int32)
-        self.flat = rank[flat]
-        del flat, rank
-        sizes = np.diff(self.offsets)
-        # each type's ranks sorted, a run of types at a time (bounded scratch memory)
-        step = 1 << 16
-        for t0 in range(0, len(sizes), step):
-            t1 = min(len(sizes), t0 + step)
-            lo, hi = int(self.offsets[t0]), int(self.offsets[t1])
-            owner = np.repeat(np.arange(t1 - t0, dtype=np.int32), sizes[t0:t1])
-            part = self.flat[lo:hi]
-            part[:] = part[np.lexsort((part, owner))]
-        self.sizes = sizes.tolist()
 
-    def __len__(self):
-        return len(self.sizes)
-
-    def __getitem__(self, t):
-        return self.flat[self.offsets[t]:self.offsets[t + 1]]
+def _rows(*columns, size=1 << 16):
+    """Equal-length arrays as lists, ``size`` rows at a time: no whole column
+    becomes Python objects at once."""
+    for lo in range(0, len(columns[0]), size):
+        yield [c[lo:lo + size].tolist() for c in columns]
 
 
 def _boilerplate(reached, n_reach, n_reports, pair_a, pair_b, max_reports, block=20_000):
@@ -304,46 +273,3 @@ def _boilerplate(reached, n_reach, n_reports, pair_a, pair_b, max_reports, block
         wide = np.diff(fam.indptr) > max_reports  # entries are distinct reports
         out.update(rows[wide].tolist())
     return out
-
-
-def _similar_types(sets, threshold, max_postings, progress=False):
-    """All pairs ``(a, b, similarity)`` of distinct sets of ``sets`` (a
-    :class:`_GramSets`) with Jaccard >= threshold (prefix filtering), as three
-    arrays (``a < b``)."""
-    import numpy as np
-    from tqdm.auto import tqdm
-
-    sizes = sets.sizes
-    # smallest sets first (ties: first seen), rarest n-grams first within a set
-    order = sorted(range(len(sizes)), key=lambda i: (sizes[i], i))
-    index: dict = {}
-    out_a, out_b, out_sim = array("i"), array("i"), array("d")
-    for x in tqdm(order, desc="near duplicates", disable=not progress, leave=False):
-        toks = sets[x]
-        size = len(toks)
-        prefix = toks[:size - math.ceil(threshold * size) + 1].tolist()
-        min_size = threshold * size
-        cands = set()
-        for g in prefix:
-            post = index.get(g)
-            if post is None:
-                post = index[g] = array("i")
-            if len(post) > max_postings:
-                continue
-            for y in post:
-                if sizes[y] >= min_size:
-                    cands.add(y)
-            post.append(x)
-        if not cands:
-            continue
-        sx = set(toks.tolist())
-        for y in cands:
-            sy = sets[y]
-            inter = len(sx.intersection(sy.tolist()))
-            sim = inter / (size + len(sy) - inter)
-            if sim >= threshold:
-                out_a.append(min(x, y))
-                out_b.append(max(x, y))
-                out_sim.append(round(sim, 4))
-    return (np.frombuffer(out_a, dtype=np.int32), np.frombuffer(out_b, dtype=np.int32),
-            np.frombuffer(out_sim, dtype=np.float64))

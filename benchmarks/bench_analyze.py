@@ -20,6 +20,7 @@ Usage::
     python benchmarks/bench_analyze.py                          # 100 and 1,000 reports, 1 and 2 jobs
     python benchmarks/bench_analyze.py --sizes 100 1000 10000   # the scale run (~1 h)
     python benchmarks/bench_analyze.py --sizes 500 --jobs 1 --n-topics 11
+    python benchmarks/bench_analyze.py --sizes 1000 10000 --jobs 2 --edits 15   # mostly new sentences
 """
 from __future__ import annotations
 
@@ -84,6 +85,9 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--n-topics", default="auto")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--edits", type=int, default=0,
+                    help="replace one character in every EDITS of each paragraph, so that "
+                         "nearly every sentence is new (default: none)")
     ap.add_argument("--keep", action="store_true",
                     help="keep corpora and outputs under benchmarks/results/")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -100,12 +104,12 @@ def main(argv=None):
     pool = None
     rows = []
     for n in sorted(set(args.sizes)):
-        corpus_dir = base / f"corpus_{n}"
+        corpus_dir = base / (f"corpus_{n}_e{args.edits}" if args.edits else f"corpus_{n}")
         if not corpus_dir.exists():
             pool = pool if pool is not None else paragraph_pool()
-            build(corpus_dir, n, seed=args.seed, pool=pool)
+            build(corpus_dir, n, seed=args.seed, pool=pool, edits=args.edits)
         for jobs in args.jobs:
-            out = base / f"out_{n}_{jobs}"
+            out = base / (f"out_{n}_{jobs}_e{args.edits}" if args.edits else f"out_{n}_{jobs}")
             if out.exists():  # a fresh run each time: nothing resumed from an earlier one
                 import shutil
 

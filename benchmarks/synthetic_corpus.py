@@ -4,12 +4,16 @@ Reports are recombined from real paragraphs: those of the five seed reports in
 ``corpus/reports/`` and the excerpts in ``corpus/chunks/chunks.jsonl``.  Each
 synthetic report gets a title with a region and year, the usual three numbered
 parts, and paragraphs drawn at random with their figures changed, so reports
-share templates (as real ones do) without being copies.  Seeded: the same
-seed writes the same files.
+share templates (as real ones do) without being copies.  With ``edits``, one
+character in every ``edits`` of each paragraph is replaced at random, so that
+nearly every sentence is new (as most of a real report's sentences are) and
+text reuse has to work through them.  Seeded: the same seed writes the same
+files.
 
 Usage::
 
     python benchmarks/synthetic_corpus.py OUT_DIR --reports 500 --seed 0
+    python benchmarks/synthetic_corpus.py OUT_DIR --reports 500 --edits 15
 """
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ REGIONS = ("硚口区 洞头区 綦江区 钟楼区 海盐县 江岸区 鹿城�
            "黄陂区 瑞安市 涪陵区 新北区 桐乡市 洪山区 乐清市 永川区 金坛区 平湖市 "
            "青山区 永嘉县 璧山区 溧阳市 海宁市 东西湖区 平阳县 合川区 天宁区 德清县").split()
 _DIGITS = re.compile(r"\d+")
+_EDIT_CHARS = "的一是在了和有为以法治政府建设推进行政执法复议乡镇街道县区市部门工作制度"
 
 
 def paragraph_pool():
@@ -46,10 +51,11 @@ def paragraph_pool():
     return pool
 
 
-def build(out_dir, n_reports, seed=0, pool=None):
+def build(out_dir, n_reports, seed=0, pool=None, edits=0):
     """Write ``n_reports`` synthetic reports as UTF-8 .txt files into ``out_dir``.
 
-    Returns the list of paths written.
+    ``edits``: replace one character in every ``edits`` of each paragraph
+    (0: none).  Returns the list of paths written.
     """
     rng = np.random.default_rng(seed)
     pool = pool if pool is not None else paragraph_pool()
@@ -61,6 +67,8 @@ def build(out_dir, n_reports, seed=0, pool=None):
         n_par = int(rng.integers(20, 41))
         picks = [pool[j] for j in rng.choice(len(pool), n_par, replace=False)]
         picks = [_DIGITS.sub(lambda m: str(int(rng.integers(1, 500))), p) for p in picks]
+        if edits:
+            picks = [_edited(p, edits, rng) for p in picks]
         a, b = int(n_par * 0.7), int(n_par * 0.85)
         lines = [f"{region}{year}年度法治政府建设情况报告", "",
                  f"{year}年，{region}深入学习贯彻习近平法治思想，全面推进法治政府建设。"
@@ -76,6 +84,14 @@ def build(out_dir, n_reports, seed=0, pool=None):
     return paths
 
 
+def _edited(text, every, rng):
+    chars = list(text)
+    for at in rng.choice(len(chars), max(1, len(chars) // every), replace=False):
+        if "\u4e00" <= chars[at] <= "\u9fff":
+            chars[at] = _EDIT_CHARS[int(rng.integers(len(_EDIT_CHARS)))]
+    return "".join(chars)
+
+
 def _spaced(paragraphs):
     out = []
     for p in paragraphs:
@@ -88,8 +104,10 @@ def main(argv=None):
     ap.add_argument("out_dir")
     ap.add_argument("--reports", type=int, default=50)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--edits", type=int, default=0,
+                    help="replace one character in every EDITS of each paragraph (default: none)")
     args = ap.parse_args(argv)
-    paths = build(args.out_dir, args.reports, args.seed)
+    paths = build(args.out_dir, args.reports, args.seed, edits=args.edits)
     print(f"wrote {len(paths)} reports to {args.out_dir}")
 
 

@@ -11,10 +11,15 @@ runs in a fresh process; printed: seconds, peak resident memory (``ru_maxrss``,
 the process's imports included), sentence types and pairs found, and the
 growth of peak memory per report between the smallest and largest size.
 
+With ``--dir DIR`` it runs instead on the ``.txt`` reports of a directory
+(read lazily, as ``analyze`` passes them), and also prints the memory the
+process held before ``find_reuse`` started.
+
 Usage::
 
     python benchmarks/bench_reuse.py                       # 100, 400 and 1,600 reports
     python benchmarks/bench_reuse.py --sizes 100 400 --edits 5
+    python benchmarks/bench_reuse.py --dir benchmarks/results/corpus_10000_e15
 """
 from __future__ import annotations
 
@@ -50,9 +55,13 @@ def texts(n_reports, n_sentences, edits, seed):
     return out
 
 
+def _rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(args):
     sys.path.insert(0, str(ROOT))
-    from rolnlp.analysis.reuse import find_reuse
+    from rolnlp.analysis.reuse import ReportTexts, find_reuse
 
     found = {}
 
@@ -63,12 +72,17 @@ def child(args):
     log = logging.getLogger("rolnlp.analysis.reuse")
     log.addHandler(Count())
     log.setLevel(logging.INFO)
-    docs = texts(args.reports, args.sentences, args.edits, args.seed)
+    if args.dir:
+        paths = sorted(Path(args.dir).glob("*.txt"))
+        docs = ReportTexts(lambda: ((p.name, p.read_text(encoding="utf-8")) for p in paths))
+    else:
+        docs = texts(args.reports, args.sentences, args.edits, args.seed)
+    before = _rss_mb()
     t0 = time.perf_counter()
     res = find_reuse(docs, progress=False)
     print(json.dumps({"seconds": time.perf_counter() - t0, "pairs": len(res.pairs),
                       "boilerplate": len(res.boilerplate), "log": found.get("message", ""),
-                      "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "before_mb": before, "peak_mb": _rss_mb()}))
 
 
 def main(argv=None):
@@ -77,11 +91,23 @@ def main(argv=None):
     ap.add_argument("--sentences", type=int, default=200)
     ap.add_argument("--edits", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--dir", help="run on the .txt reports of this directory instead")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--reports", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child(args)
+    if args.dir:
+        res = subprocess.run([sys.executable, __file__, "--child", "--dir", args.dir],
+                             capture_output=True, text=True)
+        if res.returncode != 0:
+            print(res.stderr[-3000:], file=sys.stderr)
+            raise SystemExit("find_reuse failed")
+        row = json.loads(res.stdout.strip().splitlines()[-1])
+        print(f"{args.dir}: {row['seconds']:.1f} s  peak {row['peak_mb']:.0f} MB "
+              f"(before find_reuse {row['before_mb']:.0f} MB)  pairs {row['pairs']}  "
+              f"boilerplate {row['boilerplate']}  [{row['log']}]")
+        return
     rows = []
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--child", "--reports", str(n), "--sentences",

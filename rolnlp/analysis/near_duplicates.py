@@ -99,9 +99,9 @@ class _SortedIds:
 class _Segments:
     """A growing int32 array kept in fixed segments of ``size`` items.
 
-    Each segment is one large allocation, which the allocator maps and unmaps
-    on its own, so draining the store (in order, freeing segments as it
-    goes) gives their memory back while the caller fills what replaces it.
+    Draining the store frees one segment at a time while the caller fills
+    what replaces it, so moving the values costs at most a segment more than
+    the values themselves (one array grown by copying costs twice as much).
     """
 
     def __init__(self, size=1 << 22):

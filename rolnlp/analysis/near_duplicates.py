@@ -49,9 +49,7 @@ def gram_keys(norms, n):
     np.cumsum(lens[:-1] + n, out=starts[1:])
     count = np.maximum(lens - n + 1, 1)
     owner = np.repeat(np.arange(len(norms)), count)
-    first = np.zeros(len(norms), dtype=np.int64)
-    np.cumsum(count[:-1], out=first[1:])
-    pos = starts[owner] + np.arange(len(owner)) - first[owner]
+    pos = _ranges(starts, count)
     window = np.lib.stride_tricks.sliding_window_view(cps, n)[pos]
     if n <= 3:
         keys = np.zeros(len(pos), dtype=np.uint64)
@@ -288,7 +286,7 @@ def _postings(sets, order, plen, step=1 << 18):
     cuts = np.searchsorted(pre_off, np.arange(0, n_entries, step), side="right") - 1
     for p0, p1 in zip(cuts.tolist(), cuts[1:].tolist() + [n]):
         e = np.arange(pre_off[p0], pre_off[p1], dtype=np.int64)
-        src = np.repeat(sets.offsets[order[p0:p1]] - pre_off[p0:p1], pre_count[p0:p1]) + e
+        src = _ranges(sets.offsets[order[p0:p1]], pre_count[p0:p1])
         key[pre_off[p0]:pre_off[p1]] = (sets.flat[src].astype(np.int64) << 32) | e
     key.sort()
     idx = np.int32 if n_entries < 1 << 31 else np.int64
